@@ -1,0 +1,171 @@
+// The command line: the TUI by default, headless `ask` and `verify` beside it, all on the same core.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { closeLab, openLab, startLoop } from "../src/lab.js";
+import { SettingsStore, validateSetting, DEFAULT_SETTINGS, type Settings } from "../src/settings.js";
+import { loadTasks, findItem } from "../src/tasks/load.js";
+import type { TaskFamily } from "../src/tasks/types.js";
+import { verifyOracle } from "../src/verify/oracle.js";
+import { closeMathWorker } from "../src/verify/math.js";
+
+const int = (name: string) => (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer`);
+    return n;
+};
+const float = (name: string) => (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+    return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Options shared by the lab and `ask`: they override the stored settings for this run only. */
+function addRunOptions(cmd: Command): Command {
+    return cmd
+        .option("-m, --model <gguf|hf:uri>", "model: a GGUF path, an hf: URI, or \"default\" (embedded SmolLM2-135M-Instruct)")
+        .option("-t, --tasks <file|demo>", "task set: reflect-lab task JSONL or \"demo\" (built in, 40 items)", "demo")
+        .option("--id <item>", "item id to start on (default: the first)")
+        .addOption(new Option("--verifier <mode>", "verifier mode").choices(["oracle", "self"]))
+        .option("--max-turns <n>", "maximum turns per question", int("--max-turns"))
+        .option("--seed <n>", "sampling seed", int("--seed"))
+        .option("--temperature <x>", "sampling temperature", float("--temperature"))
+        .option("--max-tokens <n>", "maximum tokens per generation", int("--max-tokens"))
+        .option("--instructions <sel>", "instruction selection: fixed:1-3-2 | random | round-robin | subset:1-1-1,2-5-2")
+        .addOption(new Option("--gpu <backend>", "compute backend").choices(["auto", "cuda", "vulkan", "metal", "cpu"]))
+        .option("--gpu-layers <n>", "cap on layers offloaded to the GPU", int("--gpu-layers"))
+        .option("--vram-cap <MiB>", "cap on the VRAM the model may use", int("--vram-cap"))
+        .option("--context-size <n>", "context size in tokens", int("--context-size"))
+        .option("--threads <n>", "CPU threads (default: one per core)", int("--threads"));
+}
+
+function settingsFrom(store: SettingsStore, o: Record<string, unknown>): Settings {
+    const s = store.load();
+    const over: Partial<Settings> = {
+        model: o.model as string | undefined,
+        verifier: o.verifier as Settings["verifier"] | undefined,
+        maxTurns: o.maxTurns as number | undefined,
+        seed: o.seed as number | undefined,
+        temperature: o.temperature as number | undefined,
+        maxTokens: o.maxTokens as number | undefined,
+        instructions: o.instructions as string | undefined,
+        gpu: o.gpu as Settings["gpu"] | undefined,
+        gpuLayers: o.gpuLayers as number | undefined,
+        vramCapMiB: o.vramCap as number | undefined,
+        contextSize: o.contextSize as number | undefined,
+        threads: o.threads as number | undefined
+    };
+    for (const [k, v] of Object.entries(over) as [keyof Settings, never][]) {
+        if (v === undefined) continue;
+        const err = validateSetting(k, v);
+        if (err) fail(`--${k}: ${err}`);
+        (s as Record<string, unknown>)[k] = v;
+    }
+    return s;
+}
+
+function fail(msg: string, code = 2): never {
+    process.stderr.write(`reflect-lab: ${msg}\n`);
+    process.exit(code);
+}
+
+/** Headless: one item through the whole loop; prints the record as JSON and progress on stderr. */
+async function ask(o: Record<string, unknown>, store: SettingsStore): Promise<void> {
+    const settings = settingsFrom(store, o);
+    const tasks = await loadTasks(o.tasks as string);
+    const item = o.id ? findItem(tasks, o.id as string) : tasks.items[0];
+    if (!item) fail(`task set ${tasks.source} has no items`);
+    const lab = await openLab({ settings, kind: "ask", onProgress: (m) => process.stderr.write(`${m}\n`) });
+    const b = lab.backend.info;
+    process.stderr.write(`model ${b.modelFile} · ${b.compute} · gpu ${b.gpuLayers}/${b.totalLayers} layers · ctx ${b.contextSize}${b.note ? ` · ${b.note}` : ""}\n`);
+    const loop = startLoop(lab, item, (e) => {
+        if (e.type === "phase" && e.phase !== "done") process.stderr.write(`turn ${e.turn}: ${e.phase}\n`);
+    });
+    const stop = () => loop.abort();
+    process.once("SIGINT", stop);
+    try {
+        const record = await loop.runToEnd();
+        process.stdout.write(JSON.stringify(record, null, 2) + "\n");
+        process.stderr.write(`recorded in ${lab.recorder.dir}\n`);
+    } finally {
+        process.off("SIGINT", stop);
+        await closeLab(lab);
+        closeMathWorker();
+    }
+}
+
+async function verify(o: Record<string, unknown>): Promise<void> {
+    const family = o.taskType as TaskFamily;
+    const choices = (o.choice as string[] | undefined) ?? (o.choices ? (o.choices as string).split("|").map((c) => c.trim()) : null);
+    if (family === "mc" && !choices?.length) fail("--task-type mc needs the options: --choices \"first|second|third|fourth\" or --choice repeated");
+    if (family === "code" && !(o.test as string[] | undefined)?.length) fail("--task-type code needs at least one --test \"assert f(1) == 2\"");
+    try {
+        const verdict = await verifyOracle({
+            family,
+            output: o.answer as string,
+            gold: o.gold as string,
+            choices,
+            answerIndex: null,
+            tests: (o.test as string[] | undefined) ?? null,
+            testSetup: (o.setup as string | undefined) ?? null
+        });
+        process.stdout.write(JSON.stringify(verdict, null, 2) + "\n");
+    } finally {
+        closeMathWorker();
+    }
+}
+
+export function buildProgram(): Command {
+    const store = new SettingsStore();
+    const program = new Command("reflect-lab")
+        .description("A terminal lab for self-reflection with small language models (ReflectEvo).\nWith no command: opens the interactive lab (the TUI) on a terminal; without a TTY or with --json, runs one item headless like `ask`.")
+        .showHelpAfterError();
+    addRunOptions(program).option("--json", "headless: run one item and print its record as JSON").action(async (o) => {
+        if (o.json || !process.stdout.isTTY || !process.stdin.isTTY) return ask(o, store);
+        const { runTui } = await import("../views/run.js");
+        const settings = settingsFrom(store, o);
+        const tasks = await loadTasks(o.tasks);
+        const startIndex = o.id ? tasks.items.indexOf(findItem(tasks, o.id)) : 0;
+        await runTui({ settings, settingsStore: store, tasks, startIndex });
+    });
+    addRunOptions(program.command("ask").description("run one item through answer, verify, reflect and correct; print the record as JSON").option("--json", "(default) print JSON")).action((o) => ask(o, store));
+    program
+        .command("verify")
+        .description("run a verifier on an answer and print its verdict and why (debug scoring)")
+        .addOption(new Option("--task-type <family>", "task family").choices(["mc", "math", "code", "text"]).makeOptionMandatory())
+        .requiredOption("--answer <text>", "the answer or model output to judge (code: the function source)")
+        .option("--gold <text>", "the gold answer (mc: letter or option text; math: value; text: reference)", "")
+        .option("--choices <a|b|c|d>", "mc options separated by |")
+        .option("--choice <text>", "one mc option (repeat in order)", collect)
+        .option("--test <assert>", "code: one assert statement (repeat)", collect)
+        .option("--setup <code>", "code: setup code run before the tests")
+        .action(verify);
+    const config = program.command("config").description("show or change the stored settings");
+    config.command("show").description("print the settings and where they are stored").action(() => {
+        process.stdout.write(JSON.stringify({ path: store.path, settings: store.load() }, null, 2) + "\n");
+    });
+    config
+        .command("set <key> <value>")
+        .description(`set one setting; keys: ${Object.keys(DEFAULT_SETTINGS).join(", ")}`)
+        .action((key: string, value: string) => {
+            if (!(key in DEFAULT_SETTINGS)) fail(`unknown setting "${key}"; keys: ${Object.keys(DEFAULT_SETTINGS).join(", ")}`);
+            const def = DEFAULT_SETTINGS[key as keyof Settings];
+            const parsed = value === "null" ? null : value === "auto" ? "auto" : typeof def === "number" || def === null || key === "gpuLayers" ? Number(value) : value;
+            try {
+                store.set(key as keyof Settings, parsed as never);
+            } catch (e) {
+                fail((e as Error).message);
+            }
+            process.stdout.write(`${key} = ${JSON.stringify(parsed)}\n`);
+        });
+    config.command("reset").description("restore the defaults").action(() => {
+        for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) store.set(k as keyof Settings, v as never);
+        process.stdout.write("settings reset to defaults\n");
+    });
+    return program;
+}
+
+try {
+    await buildProgram().parseAsync(process.argv);
+} catch (e) {
+    fail((e as Error).message, 1);
+}

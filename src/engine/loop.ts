@@ -1,0 +1,305 @@
+import type { Backend, ChatMessage, GenerateResult, SamplerSettings } from "../backend/types.js";
+import type { InstructionPool } from "../prompts/pool.js";
+import type { TurnTemplates } from "../prompts/templates.js";
+import type { TaskItem } from "../tasks/types.js";
+import type { Verdict } from "../verify/types.js";
+import { runSelfVerify, selfVerifyCall } from "../verify/self.js";
+import { stepSeed } from "./seed.js";
+import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type StepKind, type StepRecord } from "./types.js";
+import { formatSelection } from "../prompts/pool.js";
+
+export type OracleFn = (item: TaskItem, output: string) => Promise<Verdict>;
+
+export interface LoopDeps {
+    backend: Backend;
+    templates: TurnTemplates;
+    pool: InstructionPool;
+    oracle: OracleFn;
+    runId: string;
+    /** Index of this reflection in the run, for round-robin / random instruction selection. */
+    selectionIndex?: number;
+    onEvent?: (e: EngineEvent) => void;
+}
+
+/**
+ * Where the loop stands; `next()` performs the one step this state allows.
+ * answer(t) -> judged(t) -> [reflected(t)] -> answer(t+1) ... until correct (oracle) or maxTurns.
+ */
+export type LoopState =
+    | { kind: "start" }
+    | { kind: "answered"; turn: number }
+    | { kind: "judged"; turn: number; correct: boolean }
+    | { kind: "reflected"; turn: number }
+    | { kind: "done" };
+
+/** The turn engine for one question: generator, verifier, reflector and corrector as a typed state machine. */
+export class ReflectionLoop {
+    readonly record: ItemRecord;
+    private state: LoopState = { kind: "start" };
+    /** The conversation the model sees next: the original question, then its attempts, verdict signals and reflections. */
+    private conversation: ChatMessage[] = [];
+    private busy = false;
+    private abortController: AbortController | null = null;
+    private instructionKey: string;
+    private lastAttempt = "";
+
+    constructor(
+        readonly item: TaskItem,
+        readonly config: LoopConfig,
+        private readonly deps: LoopDeps
+    ) {
+        const b = deps.backend.info;
+        this.record = {
+            schema: RECORD_SCHEMA,
+            run_id: deps.runId,
+            item: { id: item.id, task: item.task, family: item.family, question: item.question, choices: item.choices, answer: item.answer },
+            model: { file: b.modelFile, sha256: b.modelSha256, adapters: b.adapters },
+            backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads },
+            config: { max_turns: config.maxTurns, verifier: config.verifier, mode: config.mode, seed: config.sampler.seed, sampler: config.sampler, instructions: formatSelection(config.instructions) },
+            steps: [],
+            correct_by_turn: [],
+            status: "running",
+            started_at: new Date().toISOString()
+        };
+        this.instructionKey = deps.pool.select(config.instructions, deps.selectionIndex ?? 0, config.sampler.seed).key;
+    }
+
+    get current(): LoopState {
+        return this.state;
+    }
+
+    get isBusy(): boolean {
+        return this.busy;
+    }
+
+    get isDone(): boolean {
+        return this.state.kind === "done";
+    }
+
+    /** The instruction the next (or re-rolled) reflection will follow. */
+    get instruction(): string {
+        return this.instructionKey;
+    }
+
+    setInstruction(key: string): void {
+        this.instructionKey = this.deps.pool.get(key).key;
+    }
+
+    /** What `next()` would do now, for the UI. */
+    get nextPhase(): LoopPhase {
+        const s = this.state;
+        switch (s.kind) {
+            case "start":
+                return "answering";
+            case "answered":
+                return "verifying";
+            case "judged":
+                return this.config.mode === "retry" ? "correcting" : "reflecting";
+            case "reflected":
+                return "correcting";
+            case "done":
+                return "done";
+        }
+    }
+
+    /** Whether a re-roll is possible: the current turn has a reflection to replace. */
+    get canReroll(): boolean {
+        return this.config.mode === "reflect" && this.currentReflection() !== undefined && !this.busy;
+    }
+
+    abort(): void {
+        this.abortController?.abort();
+    }
+
+    /** Runs the loop to the end (headless use). */
+    async runToEnd(): Promise<ItemRecord> {
+        while (!this.isDone) await this.next();
+        return this.record;
+    }
+
+    /** Performs one step. */
+    async next(): Promise<void> {
+        if (this.busy) throw new Error("a step is already running");
+        this.busy = true;
+        try {
+            const s = this.state;
+            switch (s.kind) {
+                case "start":
+                    await this.answer(1, "answer");
+                    break;
+                case "answered":
+                    await this.verify(s.turn);
+                    break;
+                case "judged":
+                    // verify() already finished the loop on a correct verdict or at the last turn.
+                    if (this.config.mode === "retry") await this.answer(s.turn + 1, "correct");
+                    else await this.reflect(s.turn, 0);
+                    break;
+                case "reflected":
+                    await this.answer(s.turn + 1, "correct");
+                    break;
+                case "done":
+                    break;
+            }
+        } catch (e) {
+            this.record.status = "error";
+            this.record.error = (e as Error).message;
+            this.state = { kind: "done" };
+            this.emit({ type: "error", error: e as Error, record: this.record });
+            throw e;
+        } finally {
+            this.busy = false;
+            this.abortController = null;
+        }
+    }
+
+    /**
+     * Replaces the current turn's reflection (and anything after it in this turn) with a new sample
+     * from the same failed attempt, following the currently selected instruction.
+     */
+    async reroll(): Promise<void> {
+        const refl = this.currentReflection();
+        if (!refl || this.busy) throw new Error("nothing to re-roll: re-roll replaces the reflection of the current turn");
+        this.busy = true;
+        try {
+            const turn = refl.turn;
+            const samples = this.record.steps.filter((st) => st.kind === "reflect" && st.turn === turn).length;
+            // Drop the reflection and whatever followed it from the conversation and the effective results.
+            for (const st of this.record.steps) if (this.record.steps.indexOf(st) >= this.record.steps.indexOf(refl)) st.superseded = true;
+            this.record.correct_by_turn.length = turn;
+            this.record.status = "running";
+            delete this.record.finished_at;
+            this.conversation = this.conversationUpTo(turn);
+            this.state = { kind: "judged", turn, correct: false };
+            await this.reflect(turn, samples);
+        } finally {
+            this.busy = false;
+            this.abortController = null;
+        }
+    }
+
+    private currentReflection(): StepRecord | undefined {
+        const live = this.record.steps.filter((st) => !st.superseded);
+        return [...live].reverse().find((st) => st.kind === "reflect");
+    }
+
+    /** The conversation as it stood right after turn `turn`'s verdict. */
+    private conversationUpTo(turn: number): ChatMessage[] {
+        const answers = this.record.steps.filter((st) => (st.kind === "answer" || st.kind === "correct") && st.turn === turn && !st.superseded);
+        const last = answers[answers.length - 1]!;
+        return [...last.messages!, { role: "assistant", content: last.output ?? "" }];
+    }
+
+    private sampler(kind: StepKind, turn: number, sampleIndex: number): SamplerSettings {
+        return { ...this.config.sampler, seed: stepSeed(this.config.sampler.seed, this.item.id, turn, kind, sampleIndex) };
+    }
+
+    private emit(e: EngineEvent): void {
+        this.deps.onEvent?.(e);
+    }
+
+    private async generate(kind: StepKind, turn: number, sampleIndex: number, messages: ChatMessage[], extra: Partial<StepRecord> = {}): Promise<{ step: StepRecord; result: GenerateResult }> {
+        const { backend } = this.deps;
+        const prompt = backend.renderPrompt(messages);
+        const sampler = this.sampler(kind, turn, sampleIndex);
+        const started = new Date().toISOString();
+        this.emit({ type: "prompt", kind, turn, sample_index: sampleIndex, messages, prompt, instruction_key: extra.instruction_key });
+        this.abortController = new AbortController();
+        const result = await backend.generate({
+            messages,
+            sampler,
+            signal: this.abortController.signal,
+            onText: (text) => this.emit({ type: "text", kind, turn, text })
+        });
+        const step: StepRecord = {
+            kind,
+            turn,
+            sample_index: sampleIndex,
+            messages,
+            prompt,
+            output: result.text,
+            sampler,
+            seed: sampler.seed,
+            prompt_tokens: result.promptTokens,
+            output_tokens: result.outputTokens,
+            tokens_per_second: result.tokensPerSecond,
+            stop_reason: result.stopReason,
+            ms: result.ms,
+            started_at: started,
+            ...extra
+        };
+        return { step, result };
+    }
+
+    private push(step: StepRecord): void {
+        this.record.steps.push(step);
+        this.emit({ type: "step", step, record: this.record });
+        if (step.stop_reason === "abort") {
+            this.record.status = "aborted";
+            this.state = { kind: "done" };
+            this.record.finished_at = new Date().toISOString();
+            this.emit({ type: "done", record: this.record });
+        }
+    }
+
+    private async answer(turn: number, kind: "answer" | "correct"): Promise<void> {
+        this.emit({ type: "phase", phase: kind === "answer" ? "answering" : "correcting", turn });
+        const { templates } = this.deps;
+        let messages: ChatMessage[];
+        if (kind === "answer") messages = [{ role: "user", content: templates.render("answer", this.item) }];
+        else if (this.config.mode === "retry") messages = [...this.conversation, { role: "user", content: templates.render("retry", this.item) }];
+        else messages = [...this.conversation, { role: "user", content: templates.render("correct", this.item) }];
+        const { step } = await this.generate(kind, turn, 0, messages);
+        this.lastAttempt = step.output ?? "";
+        this.conversation = [...messages, { role: "assistant", content: this.lastAttempt }];
+        this.push(step);
+        if (!this.isDone) this.state = { kind: "answered", turn };
+    }
+
+    private async verify(turn: number): Promise<void> {
+        this.emit({ type: "phase", phase: "verifying", turn });
+        const t0 = performance.now();
+        const started = new Date().toISOString();
+        const oracle = await this.deps.oracle(this.item, this.lastAttempt);
+        let step: StepRecord;
+        if (this.config.verifier === "self") {
+            const call = selfVerifyCall(this.deps.backend, this.deps.templates, this.item, this.lastAttempt);
+            const sampler = this.sampler("verify", turn, 0);
+            this.emit({ type: "prompt", kind: "verify", turn, sample_index: 0, messages: call.messages, prompt: call.prompt });
+            this.abortController = new AbortController();
+            const { verdict, result } = await runSelfVerify(this.deps.backend, call, sampler, (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
+            step = {
+                kind: "verify", turn, sample_index: 0, messages: call.messages, prompt: call.prompt, output: result.text,
+                verdict: { ...verdict, mode: "self" }, oracle_verdict: oracle, sampler, seed: sampler.seed,
+                prompt_tokens: result.promptTokens, output_tokens: result.outputTokens, tokens_per_second: result.tokensPerSecond,
+                stop_reason: result.stopReason, ms: performance.now() - t0, started_at: started
+            };
+        } else {
+            step = { kind: "verify", turn, sample_index: 0, verdict: { ...oracle, mode: "oracle" }, ms: performance.now() - t0, started_at: started };
+        }
+        this.record.correct_by_turn[turn - 1] = oracle.correct;
+        this.push(step);
+        if (this.isDone) return;
+        this.state = { kind: "judged", turn, correct: step.verdict!.correct };
+        // An answer judged correct (by the oracle, or by the model itself in `self` mode) ends the loop, as does the last turn.
+        if (step.verdict!.correct || turn >= this.config.maxTurns) this.finish();
+    }
+
+    private async reflect(turn: number, sampleIndex: number): Promise<void> {
+        this.emit({ type: "phase", phase: "reflecting", turn });
+        const instruction = this.deps.pool.get(this.instructionKey);
+        const messages: ChatMessage[] = [...this.conversation, { role: "user", content: this.deps.templates.render("reflect", this.item, { instruction: instruction.text }) }];
+        const { step } = await this.generate("reflect", turn, sampleIndex, messages, { instruction_key: instruction.key });
+        this.conversation = [...messages, { role: "assistant", content: step.output ?? "" }];
+        this.push(step);
+        if (!this.isDone) this.state = { kind: "reflected", turn };
+    }
+
+    private finish(): void {
+        this.state = { kind: "done" };
+        this.record.status = "done";
+        this.record.finished_at = new Date().toISOString();
+        this.emit({ type: "phase", phase: "done", turn: this.record.correct_by_turn.length });
+        this.emit({ type: "done", record: this.record });
+    }
+}

@@ -1,0 +1,85 @@
+import type { BackendInfo, ChatMessage, SamplerSettings, StopReason } from "../backend/types.js";
+import type { InstructionSelection } from "../prompts/pool.js";
+import type { TaskFamily } from "../tasks/types.js";
+import type { Verdict } from "../verify/types.js";
+
+export const RECORD_SCHEMA = "reflect-lab/record@1";
+
+export type VerifierMode = "oracle" | "self";
+/** `reflect`: reflection before each new turn (the paper's "w/ reflection"); `retry`: only the "incorrect" signal ("w/o reflection"). */
+export type LoopMode = "reflect" | "retry";
+export type StepKind = "answer" | "verify" | "reflect" | "correct";
+
+export interface LoopConfig {
+    maxTurns: number;
+    verifier: VerifierMode;
+    mode: LoopMode;
+    sampler: SamplerSettings;
+    instructions: InstructionSelection;
+}
+
+/** One model call or verdict, recorded as it happened. Field names are shared by sessions, batch runs and exports. */
+export interface StepRecord {
+    kind: StepKind;
+    /** The turn this step belongs to: answer/verify of turn t, reflect before turn t+1, correct = the answer of turn t (t >= 2). */
+    turn: number;
+    /** 0 for the first reflection of a turn; re-rolls count up (reject sampling: each sees the same failed attempt). */
+    sample_index: number;
+    /** Messages exactly as sent, captured before generation. */
+    messages?: ChatMessage[];
+    /** The rendered prompt text (chat template applied) exactly as the model read it. */
+    prompt?: string;
+    output?: string;
+    /** For answer/correct: the final answer as the verifier extracted it. */
+    verdict?: Verdict & { mode: VerifierMode };
+    /** In `self` mode the ground-truth verdict is kept beside the model's own, for metrics only: it never reaches the model. */
+    oracle_verdict?: Verdict;
+    instruction_key?: string;
+    sampler?: SamplerSettings;
+    seed?: number;
+    prompt_tokens?: number;
+    output_tokens?: number;
+    tokens_per_second?: number;
+    stop_reason?: StopReason;
+    ms: number;
+    started_at: string;
+    /** True when the user re-rolled this reflection; the step stays in the record but left the conversation. */
+    superseded?: boolean;
+}
+
+export interface ItemIdentity {
+    id: string;
+    task: string;
+    family: TaskFamily;
+    question: string;
+    choices: string[] | null;
+    answer: string;
+}
+
+/** The record of one question through the loop: the unit the batch store will also hold. */
+export interface ItemRecord {
+    schema: typeof RECORD_SCHEMA;
+    run_id: string;
+    item: ItemIdentity;
+    model: { file: string; sha256: string; adapters: string[] };
+    backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads">;
+    config: { max_turns: number; verifier: VerifierMode; mode: LoopMode; seed: number; sampler: SamplerSettings; instructions: string };
+    steps: StepRecord[];
+    /** correct_by_turn[t-1]: was the (effective) answer of turn t correct by ground truth. */
+    correct_by_turn: boolean[];
+    status: "running" | "done" | "aborted" | "error";
+    error?: string;
+    started_at: string;
+    finished_at?: string;
+}
+
+export type LoopPhase = "idle" | "answering" | "verifying" | "reflecting" | "correcting" | "done";
+
+export type EngineEvent =
+    | { type: "phase"; phase: LoopPhase; turn: number }
+    /** Emitted before generation with the exact prompt; recorders persist it immediately. */
+    | { type: "prompt"; kind: StepKind; turn: number; sample_index: number; messages: ChatMessage[]; prompt: string; instruction_key?: string }
+    | { type: "text"; kind: StepKind; turn: number; text: string }
+    | { type: "step"; step: StepRecord; record: ItemRecord }
+    | { type: "done"; record: ItemRecord }
+    | { type: "error"; error: Error; record: ItemRecord };

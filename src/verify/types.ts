@@ -1,0 +1,24 @@
+import type { TaskFamily } from "../tasks/types.js";
+
+/** The verifier's judgement of one answer. Only `correct` ever reaches the model. */
+export interface Verdict {
+    correct: boolean;
+    /** Human-readable explanation of why, for the UI and `reflect-lab verify`. */
+    reason: string;
+    /** The answer the verifier extracted from the model output (letter, value, code), or null if none was found. */
+    extracted: string | null;
+    /** Family-specific numbers: token F1, tests passed, etc. */
+    details?: Record<string, unknown>;
+}
+
+/** Inputs to a ground-truth (oracle) check, independent of any model. */
+export interface OracleInput {
+    family: TaskFamily;
+    /** Raw model output (or the user's answer on the CLI); the verifier extracts the final answer from it. */
+    output: string;
+    gold: string;
+    choices?: string[] | null;
+    answerIndex?: number | null;
+    tests?: string[] | null;
+    testSetup?: string | null;
+}
