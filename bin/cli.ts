@@ -58,7 +58,7 @@ function settingsFrom(store: SettingsStore, o: Record<string, unknown>): Setting
         if (v === undefined) continue;
         const err = validateSetting(k, v);
         if (err) fail(`--${k}: ${err}`);
-        (s as Record<string, unknown>)[k] = v;
+        (s as unknown as Record<string, unknown>)[k] = v;
     }
     return s;
 }
@@ -118,7 +118,9 @@ export function buildProgram(): Command {
     const store = new SettingsStore();
     const program = new Command("reflect-lab")
         .description("A terminal lab for self-reflection with small language models (ReflectEvo).\nWith no command: opens the interactive lab (the TUI) on a terminal; without a TTY or with --json, runs one item headless like `ask`.")
-        .showHelpAfterError();
+        .showHelpAfterError()
+        // The lab and `ask` share option names: keep program options before the subcommand.
+        .enablePositionalOptions();
     addRunOptions(program).option("--json", "headless: run one item and print its record as JSON").action(async (o) => {
         if (o.json || !process.stdout.isTTY || !process.stdin.isTTY) return ask(o, store);
         const { runTui } = await import("../views/run.js");

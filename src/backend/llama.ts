@@ -94,7 +94,8 @@ export class LlamaBackend implements Backend {
 
     renderPrompt(messages: ChatMessage[]): string {
         const state = this.chat.chatWrapper.generateContextState({ chatHistory: this.history(messages) });
-        return state.contextText.toString();
+        // Tokenize and detokenize with special tokens so BOS/EOS and template markers appear as the model reads them.
+        return this.model.detokenize(state.contextText.tokenize(this.model.tokenizer), true);
     }
 
     async generate(req: GenerateRequest): Promise<GenerateResult> {

@@ -1,0 +1,58 @@
+// The headless commands, run as a user runs them: a child process on the real default model.
+import { describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { PROJECT_ROOT } from "../src/paths.js";
+
+const run = promisify(execFile);
+const cli = join(PROJECT_ROOT, "bin", "reflect-lab.js");
+const env = () => ({ ...process.env, REFLECT_LAB_CONFIG_DIR: mkdtempSync(join(tmpdir(), "rl-conf-")), REFLECT_LAB_SESSIONS: mkdtempSync(join(tmpdir(), "rl-sess-")) });
+
+describe("reflect-lab ask", () => {
+    it("runs one demo item through the loop and prints its record as JSON", async () => {
+        const e = env();
+        const { stdout, stderr } = await run(process.execPath, [cli, "ask", "--tasks", "demo", "--id", "logic-01", "--max-tokens", "64", "--seed", "3"], { env: e, timeout: 120_000 });
+        const record = JSON.parse(stdout);
+        expect(record.schema).toBe("reflect-lab/record@1");
+        expect(record.item.id).toBe("logic-01");
+        expect(record.steps[0].kind).toBe("answer");
+        expect(record.steps[0].prompt).toContain("<|im_start|>user");
+        expect(record.steps[1].verdict.mode).toBe("oracle");
+        expect(record.config.seed).toBe(3);
+        expect(stderr).toMatch(/model SmolLM2-135M-Instruct\.Q4_1\.gguf · cpu · gpu 0\/\d+ layers · ctx 4096/);
+        const [session] = readdirSync(e.REFLECT_LAB_SESSIONS);
+        const lines = readFileSync(join(e.REFLECT_LAB_SESSIONS, session!, "steps.jsonl"), "utf8").trim().split("\n");
+        expect(JSON.parse(lines.at(-1)!).record.steps).toHaveLength(record.steps.length);
+    }, 150_000);
+
+    it("names the bad item id and lists valid ones", async () => {
+        const err = await run(process.execPath, [cli, "ask", "--id", "nope-99"], { env: env() }).catch((e) => e);
+        expect(err.code).not.toBe(0);
+        expect(err.stderr).toMatch(/nope-99/);
+        expect(err.stderr).toMatch(/logic-01/);
+    });
+});
+
+describe("reflect-lab verify", () => {
+    const verify = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, "verify", ...args], { env: env(), timeout: 60_000 })).stdout);
+
+    it("judges multiple choice, math, text and code and says why", async () => {
+        expect(await verify("--task-type", "mc", "--answer", "The answer is (C).", "--gold", "C", "--choices", "red|green|blue|black")).toMatchObject({ correct: true, extracted: "C" });
+        const math = await verify("--task-type", "math", "--answer", "Final answer: \\dfrac12", "--gold", "0.5");
+        expect(math.correct).toBe(true);
+        expect((await verify("--task-type", "math", "--answer", "1/3", "--gold", "1/2")).correct).toBe(false);
+        expect((await verify("--task-type", "text", "--answer", "Final answer: Yes, they can.", "--gold", "yes")).correct).toBe(true);
+        const code = await verify("--task-type", "code", "--answer", "def add(a, b):\n    return a - b", "--test", "assert add(1, 2) == 3", "--test", "assert add(0, 0) == 0");
+        expect(code.correct).toBe(false);
+        expect(code.reason).toContain("assert add(1, 2) == 3");
+    }, 90_000);
+
+    it("explains a missing required option", async () => {
+        const err = await run(process.execPath, [cli, "verify", "--task-type", "mc", "--answer", "B"], { env: env() }).catch((e) => e);
+        expect(err.code).toBe(2);
+        expect(err.stderr).toMatch(/--choices/);
+    });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { verifyMC } from "../src/verify/mc.js";
+import { verifyOracle } from "../src/verify/oracle.js";
+
+const choices = ["Paris", "London", "Berlin", "New York City"];
+const GOLD = 3; // D
+
+describe("verifyMC", () => {
+    it.each([
+        ["D", true],
+        ["Final answer: D", true],
+        ["Final answer: (D)", true],
+        ["Final answer: D.", true],
+        ["Final answer: D)", true],
+        ["Final answer: D) New York City", true],
+        ["Final answer: Option D", true],
+        ["Final answer: the answer is D", true],
+        ["**Final answer:** **D**", true],
+        ["Final answer: d", true],
+        ["Final answer: New York City", true],
+        ["Final answer: new york city.", true],
+        ["Final answer: [D]", true],
+        ["Final answer: choice (d)", true],
+        ["Reasoning about cities...\nThe answer is D.", true],
+        ["Let me think.\nD", true],
+        ["Final answer: The city is New York City, clearly", true],
+        ["Final answer: B", false],
+        ["Final answer: (b) London", false],
+        ["Final answer: London", false],
+        ["Final answer: option A", false],
+        ["Final answer: A or D", false],
+        ["Final answer: B, D", false],
+        ["I don't know.", false],
+        ["Final answer: D\nFinal answer: A", false]
+    ])("%j -> %s", (output, correct) => {
+        expect(verifyMC(output, choices, GOLD).correct).toBe(correct);
+    });
+
+    it("reports the extracted letter and the gold letter with its text", () => {
+        const v = verifyMC("Final answer: B", choices, GOLD);
+        expect(v.extracted).toBe("B");
+        expect(v.reason).toContain("B");
+        expect(v.reason).toContain("D (New York City)");
+    });
+
+    it("marks several different letters as ambiguous", () => {
+        const v = verifyMC("Final answer: A or D", choices, GOLD);
+        expect(v.correct).toBe(false);
+        expect(v.reason).toMatch(/ambiguous/);
+    });
+
+    it("does not read the article 'a' as option A", () => {
+        expect(verifyMC("Final answer: the answer is a city in France", choices, 0).extracted).not.toBe("A");
+    });
+
+    it("reports when no option is found", () => {
+        const v = verifyMC("hmm", choices, GOLD);
+        expect(v.extracted).toBeNull();
+        expect(v.reason).toMatch(/no option/);
+    });
+});
+
+describe("verifyOracle (mc)", () => {
+    it("derives the gold index from a letter or an option text", async () => {
+        expect((await verifyOracle({ family: "mc", output: "Final answer: C", gold: "C", choices, answerIndex: null })).correct).toBe(true);
+        expect((await verifyOracle({ family: "mc", output: "Final answer: C", gold: "Berlin", choices })).correct).toBe(true);
+        expect((await verifyOracle({ family: "mc", output: "Final answer: A", gold: "Berlin", choices })).correct).toBe(false);
+    });
+});
