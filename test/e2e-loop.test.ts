@@ -90,3 +90,19 @@ describe("the reflection loop on the real default model", () => {
         expect(l2.record.steps[0]!.seed).toBe(l1.record.steps[0]!.seed);
     }, 60_000);
 });
+
+describe("abort on the real model", () => {
+    it("records an abort before the first token as aborted, not as an error", async () => {
+        const item = DEMO_TASKS.items[0]!;
+        const loop = startLoop(lab, item);
+        const p = loop.next();
+        loop.abort();
+        await p;
+        expect(loop.record.status).toBe("aborted");
+        expect(loop.record.steps[0]!.stop_reason).toBe("abort");
+        // The backend is still usable afterwards.
+        const again = startLoop(lab, item);
+        await again.next();
+        expect(again.record.steps[0]!.output!.length).toBeGreaterThan(0);
+    }, 60_000);
+});

@@ -51,3 +51,12 @@ describe("extractCode", () => {
         expect(extractCode("I cannot write this function.")).toBeNull();
     });
 });
+
+describe("extractFinalAnswer without the colon", () => {
+    it("takes the value from 'the answer is X' in the last such sentence", () => {
+        expect(extractFinalAnswer("Divide both sides.\n\nSo,\n\nThe answer is 3")).toBe("3");
+        expect(extractFinalAnswer("I think the final answer is 42. Done")).toBe("42");
+        expect(extractFinalAnswer("The answer is not obvious.")).toBeNull();
+        expect(extractFinalAnswer("No answer here")).toBeNull();
+    });
+});

@@ -104,7 +104,9 @@ export class LlamaBackend implements Backend {
         const out0 = meter.usedOutputTokens;
         const t0 = performance.now();
         const s = req.sampler;
-        const res = await this.chat.generateResponse(this.history(req.messages), {
+        let res;
+        try {
+            res = await this.chat.generateResponse(this.history(req.messages), {
             onTextChunk: req.onText,
             signal: req.signal,
             stopOnAbortSignal: true,
@@ -115,7 +117,13 @@ export class LlamaBackend implements Backend {
             minP: s.minP,
             seed: s.seed,
             repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty, lastTokens: 64 }
-        });
+            });
+        } catch (e) {
+            // Aborted before the first token: node-llama-cpp throws instead of returning partial text.
+            if (!req.signal?.aborted) throw e;
+            const ms = performance.now() - t0;
+            return { text: "", stopReason: "abort", promptTokens: meter.usedInputTokens - in0, outputTokens: 0, ms, tokensPerSecond: 0 };
+        }
         const ms = performance.now() - t0;
         const outputTokens = meter.usedOutputTokens - out0;
         const stop = res.metadata.stopReason;

@@ -57,8 +57,17 @@ export function extractFinalAnswer(output: string): string | null {
         if (cleaned) return cleaned;
     }
     const boxed = boxedContents(output).pop();
-    return boxed !== undefined ? boxed : null;
+    if (boxed !== undefined) return boxed;
+    // Small models often write "... the answer is 3." without the colon the format asks for.
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const m = ANSWER_IS.exec(lines[i]!);
+        if (m) return cleanAnswer(m[1]!) || null;
+    }
+    return null;
 }
+
+/** "the answer is X" / "the final answer is X" inside a sentence, X running to the end of the sentence. */
+const ANSWER_IS = /\b(?:final\s+)?answer\s+is\s+(?!not\b)(.+?)(?:\.\s|[.!]?\s*$)/i;
 
 /**
  * The code in a model output: the last ```python block, else the last fenced block of any

@@ -1,0 +1,80 @@
+import { Box, useApp, useInput } from "ink";
+import { useLab, useUi } from "./context.js";
+import { Header } from "./Header.js";
+import { HelpBar } from "./HelpBar.js";
+import { HelpOverlay } from "./HelpOverlay.js";
+import { InstructionBar } from "./InstructionBar.js";
+import { matchKey } from "./keymap.js";
+import { LivePane } from "./LivePane.js";
+import { SettingsScreen } from "./SettingsScreen.js";
+import { StatusLine } from "./StatusLine.js";
+import { StepsView } from "./StepsView.js";
+
+/** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
+export function App() {
+    const { store, controller } = useLab();
+    const { exit } = useApp();
+    const screen = useUi((s) => s.screen);
+
+    useInput((input, key) => {
+        // Read the screen from the store, not the render closure: keys may arrive before the handler is re-subscribed.
+        const ui = store.getState();
+        const b = matchKey(ui.screen, input, key);
+        if (!b) return;
+        switch (b.id) {
+            case "quit":
+                void controller.quit().then(() => exit());
+                break;
+            case "help":
+                ui.setScreen(ui.screen === "help" ? "lab" : "help");
+                break;
+            case "back":
+                ui.setScreen("lab");
+                break;
+            case "settings":
+                ui.setScreen("settings");
+                break;
+            case "next":
+                void controller.step();
+                break;
+            case "reroll":
+                void controller.reroll();
+                break;
+            case "prevInstruction":
+            case "nextInstruction":
+                controller.cycleInstruction(b.id === "nextInstruction" ? 1 : -1);
+                break;
+            case "verifier":
+                controller.toggleVerifier();
+                break;
+            case "nextQuestion":
+                void controller.nextQuestion();
+                break;
+            case "prevQuestion":
+                void controller.prevQuestion();
+                break;
+            default:
+                // Settings-screen keys are handled by SettingsScreen.
+                break;
+        }
+    });
+
+    return (
+        <Box flexDirection="column">
+            <StepsView />
+            {screen === "settings" ? (
+                <SettingsScreen />
+            ) : screen === "help" ? (
+                <HelpOverlay />
+            ) : (
+                <Box flexDirection="column" marginTop={1}>
+                    <Header />
+                    <LivePane />
+                    <InstructionBar />
+                </Box>
+            )}
+            <StatusLine />
+            <HelpBar screen={screen} />
+        </Box>
+    );
+}

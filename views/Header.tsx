@@ -1,0 +1,34 @@
+import { Box, Text } from "ink";
+import { useUi } from "./context.js";
+import { theme } from "./theme.js";
+
+const COMPUTE: Record<string, string> = { cpu: "CPU", cuda: "CUDA", vulkan: "Vulkan", metal: "Metal" };
+
+/** One line about the model and hardware, one about the run settings. */
+export function Header() {
+    const b = useUi((s) => s.backend);
+    const settings = useUi((s) => s.settings);
+    const loopVerifier = useUi((s) => s.verifier);
+    const tps = useUi((s) => s.tokensPerSecond);
+    const verifier = loopVerifier === settings.verifier ? loopVerifier : `${loopVerifier} → ${settings.verifier} next question`;
+    return (
+        <Box flexDirection="column">
+            <Text>
+                <Text color={theme.accent} bold>
+                    reflect-lab
+                </Text>
+                {b ? (
+                    <Text>
+                        {" "}
+                        {b.modelFile} <Text color={theme.muted}>·</Text> {COMPUTE[b.compute] ?? b.compute} <Text color={theme.muted}>·</Text> gpu {b.gpuLayers}/{b.totalLayers} layers{" "}
+                        <Text color={theme.muted}>·</Text> ctx {b.contextSize} <Text color={theme.muted}>·</Text> {tps === null ? "– tok/s" : `${tps.toFixed(1)} tok/s`}
+                    </Text>
+                ) : null}
+            </Text>
+            <Text color={theme.muted}>
+                verifier <Text color={theme.warn}>{verifier}</Text> · maxTurns {settings.maxTurns} · seed {settings.seed} · temp {settings.temperature}
+                {b?.note ? ` · ${b.note}` : ""}
+            </Text>
+        </Box>
+    );
+}

@@ -1,0 +1,194 @@
+import { startLoop, type Lab } from "../src/lab.js";
+import type { ReflectionLoop } from "../src/engine/loop.js";
+import type { Settings, SettingsStore } from "../src/settings.js";
+import { validateSetting } from "../src/settings.js";
+import type { TaskSet } from "../src/tasks/types.js";
+import { createBridge } from "./bridge.js";
+import type { LoopView, UiStore } from "./store.js";
+
+export interface ControllerOptions {
+    lab: Lab;
+    tasks: TaskSet;
+    store: UiStore;
+    settingsStore: SettingsStore;
+}
+
+/** Settings that only take effect when the model is loaded again. */
+export const RESTART_SETTINGS: (keyof Settings)[] = ["model", "gpu", "gpuLayers", "vramCapMiB", "contextSize", "threads"];
+
+/**
+ * The glue between keys and the engine (no React): owns the current ReflectionLoop and runs one
+ * operation at a time; keys pressed while a generation runs are ignored, except moving and quitting,
+ * which abort it first.
+ */
+export class LabController {
+    readonly lab: Lab;
+    readonly tasks: TaskSet;
+    private readonly store: UiStore;
+    private readonly settingsStore: SettingsStore;
+    private current: ReflectionLoop | null = null;
+    private running: Promise<void> | null = null;
+    /** Events of a loop we moved away from are dropped. */
+    private generation = 0;
+    private quitting: Promise<void> | null = null;
+    /** Set when we abort on purpose (moving, quitting), so the resulting abort error is not shown as a failure. */
+    private aborting = false;
+
+    constructor(opts: ControllerOptions) {
+        this.lab = opts.lab;
+        this.tasks = opts.tasks;
+        this.store = opts.store;
+        this.settingsStore = opts.settingsStore;
+    }
+
+    get loop(): ReflectionLoop | null {
+        return this.current;
+    }
+
+    get busy(): boolean {
+        return this.running !== null;
+    }
+
+    /** Resolves when the running operation (if any) has finished. */
+    async idle(): Promise<void> {
+        while (this.running) await this.running.catch(() => {});
+    }
+
+    /** Starts a fresh loop on item `index` (clamped to the task set). */
+    start(index: number): void {
+        const n = this.tasks.items.length;
+        if (n === 0) return this.store.getState().setStatus(null, "the task set has no items");
+        const i = Math.max(0, Math.min(n - 1, index));
+        const item = this.tasks.items[i]!;
+        const gen = ++this.generation;
+        this.aborting = false;
+        const bridge = createBridge(this.store);
+        this.current = startLoop(this.lab, item, (e) => {
+            if (gen === this.generation) bridge(e);
+        });
+        this.store.getState().beginItem(i, item, this.view());
+    }
+
+    step(): Promise<void> {
+        const loop = this.current;
+        if (!loop) return Promise.resolve();
+        if (loop.isDone) {
+            this.store.getState().setStatus("this question is done: r re-rolls the reflection, n goes to the next question");
+            return Promise.resolve();
+        }
+        return this.run(() => loop.next());
+    }
+
+    reroll(): Promise<void> {
+        const loop = this.current;
+        if (!loop || this.busy) return Promise.resolve();
+        if (!loop.canReroll) {
+            this.store.getState().setStatus("nothing to re-roll yet: re-roll replaces the reflection of the current turn");
+            return Promise.resolve();
+        }
+        return this.run(() => {
+            const p = loop.reroll();
+            // reroll() flags the replaced steps synchronously; show that before the new sample streams.
+            this.store.getState().syncSteps(loop.record.steps);
+            return p;
+        });
+    }
+
+    cycleInstruction(dir: 1 | -1): void {
+        const loop = this.current;
+        if (!loop) return;
+        loop.setInstruction(this.lab.pool.step(loop.instruction, dir));
+        this.sync();
+    }
+
+    /** Switches oracle/self for the next question and saves it. */
+    toggleVerifier(): void {
+        const next = this.lab.settings.verifier === "oracle" ? "self" : "oracle";
+        const err = this.updateSetting("verifier", next);
+        if (!err) this.store.getState().setStatus(`verifier ${next}: applies from the next question`);
+    }
+
+    /** Moves to another question, aborting a running generation first. */
+    async goto(index: number): Promise<void> {
+        if (index < 0 || index >= this.tasks.items.length) {
+            this.store.getState().setStatus(index < 0 ? "already at the first question" : "already at the last question");
+            return;
+        }
+        this.abortRunning();
+        await this.idle();
+        this.start(index);
+    }
+
+    nextQuestion(): Promise<void> {
+        return this.goto(this.store.getState().index + 1);
+    }
+
+    prevQuestion(): Promise<void> {
+        return this.goto(this.store.getState().index - 1);
+    }
+
+    /** Validates, saves and applies one setting; returns an error message or null. */
+    updateSetting<K extends keyof Settings>(key: K, value: Settings[K]): string | null {
+        const err = validateSetting(key, value);
+        if (err) {
+            this.store.getState().setStatus(null, err);
+            return err;
+        }
+        this.settingsStore.set(key, value);
+        // startLoop reads lab.settings, so loop settings apply from the next question on.
+        this.lab.settings = { ...this.lab.settings, [key]: value };
+        this.store.getState().setSettings(this.lab.settings);
+        return null;
+    }
+
+    /** Aborts a running generation and waits for it (its steps are already recorded). Idempotent. */
+    quit(): Promise<void> {
+        this.quitting ??= (async () => {
+            this.abortRunning();
+            await this.idle();
+        })();
+        return this.quitting;
+    }
+
+    private run(op: () => Promise<void>): Promise<void> {
+        if (this.running || this.quitting) return Promise.resolve();
+        this.store.getState().setStatus(null);
+        const p = (async () => {
+            try {
+                await op();
+            } catch (e) {
+                // The real backend can throw (rather than return "abort") when aborted during prompt evaluation.
+                if (this.aborting) this.store.getState().setStatus("generation aborted");
+                else this.store.getState().setStatus(null, (e as Error).message);
+            } finally {
+                this.running = null;
+                this.sync();
+            }
+        })();
+        this.running = p;
+        this.sync();
+        return p;
+    }
+
+    private abortRunning(): void {
+        if (!this.running) return;
+        this.aborting = true;
+        this.current?.abort();
+    }
+
+    private view(): LoopView {
+        const loop = this.current!;
+        return {
+            nextPhase: loop.nextPhase,
+            busy: this.running !== null,
+            canReroll: loop.canReroll,
+            instructionKey: loop.instruction,
+            instructionText: this.lab.pool.get(loop.instruction).text,
+            verifier: loop.config.verifier
+        };
+    }
+
+    private sync(): void {
+        if (this.current) this.store.getState().setLoop(this.view());
+    }
+}

@@ -1,0 +1,77 @@
+import type { Key } from "ink";
+
+export type Screen = "lab" | "settings" | "help";
+
+export type KeyId =
+    | "next"
+    | "reroll"
+    | "prevInstruction"
+    | "nextInstruction"
+    | "verifier"
+    | "nextQuestion"
+    | "prevQuestion"
+    | "settings"
+    | "help"
+    | "back"
+    | "settingUp"
+    | "settingDown"
+    | "settingDec"
+    | "settingInc"
+    | "quit";
+
+export interface KeyBinding {
+    id: KeyId;
+    /** How the key is shown to the user. */
+    keys: string;
+    description: string;
+    /** Short label for the one-line help bar; bindings without one only appear in the overlay. */
+    bar?: string;
+    /** Keys as shown in the help bar when they differ (e.g. "[ ]" for the pair). */
+    barKeys?: string;
+    match: (input: string, key: Key) => boolean;
+    /** Screens where the binding is active; absent = every screen. */
+    when?: Screen[];
+}
+
+/** The one keymap: the help bar, the help overlay and input dispatch are all built from it. */
+export const KEYMAP: KeyBinding[] = [
+    { id: "next", keys: "space/enter", description: "next step (answer, verify, reflect, correct)", bar: "next", barKeys: "space", when: ["lab"], match: (i, k) => i === " " || k.return },
+    { id: "reroll", keys: "r", description: "re-roll the reflection: a new sample from the same failed attempt", bar: "re-roll", when: ["lab"], match: (i) => i === "r" },
+    { id: "prevInstruction", keys: "[", description: "previous reflection instruction", when: ["lab"], match: (i) => i === "[" },
+    { id: "nextInstruction", keys: "]", description: "next reflection instruction", bar: "instr", barKeys: "[ ]", when: ["lab"], match: (i) => i === "]" },
+    { id: "verifier", keys: "v", description: "switch verifier oracle/self (applies to the next question; saved)", bar: "verifier", when: ["lab"], match: (i) => i === "v" },
+    { id: "nextQuestion", keys: "n", description: "next question", bar: "question", barKeys: "n/p", when: ["lab"], match: (i) => i === "n" },
+    { id: "prevQuestion", keys: "p", description: "previous question", when: ["lab"], match: (i) => i === "p" },
+    { id: "settings", keys: "s", description: "settings screen", bar: "settings", when: ["lab"], match: (i) => i === "s" },
+    { id: "settingUp", keys: "up", description: "select the previous setting", bar: "select", when: ["settings"], match: (_i, k) => k.upArrow },
+    { id: "settingDown", keys: "down", description: "select the next setting", when: ["settings"], match: (_i, k) => k.downArrow },
+    { id: "settingDec", keys: "left/-", description: "decrease or cycle the selected setting back", when: ["settings"], match: (i, k) => k.leftArrow || i === "-" },
+    { id: "settingInc", keys: "right/+", description: "increase or cycle the selected setting (saved at once)", bar: "change", when: ["settings"], match: (i, k) => k.rightArrow || i === "+" },
+    { id: "help", keys: "?", description: "help: every key (? or esc closes)", bar: "help", match: (i) => i === "?" },
+    { id: "back", keys: "esc", description: "back to the lab", bar: "back", when: ["settings", "help"], match: (_i, k) => k.escape },
+    { id: "quit", keys: "q/ctrl+c", description: "quit at any moment (aborts a running generation; every step is already saved)", bar: "quit", barKeys: "q", match: (i, k) => i === "q" || (k.ctrl && i === "c") }
+];
+
+export function activeOn(b: KeyBinding, screen: Screen): boolean {
+    return !b.when || b.when.includes(screen);
+}
+
+/** The binding a key press triggers on a screen, if any. */
+export function matchKey(screen: Screen, input: string, key: Key): KeyBinding | undefined {
+    return KEYMAP.find((b) => activeOn(b, screen) && b.match(input, key));
+}
+
+/** The help bar: the most important keys of a screen, in keymap order. */
+export function helpBarItems(screen: Screen): { id: KeyId; keys: string; label: string }[] {
+    return KEYMAP.filter((b) => b.bar && activeOn(b, screen)).map((b) => ({ id: b.id, keys: b.barKeys ?? b.keys, label: b.bar! }));
+}
+
+/** The help overlay: every binding, grouped by where it works. */
+export function helpOverlaySections(): { title: string; rows: KeyBinding[] }[] {
+    const only = (s: Screen) => KEYMAP.filter((b) => b.when?.length === 1 && b.when[0] === s);
+    return [
+        { title: "lab", rows: only("lab") },
+        { title: "settings", rows: only("settings") },
+        { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }
+    ];
+}
