@@ -57,7 +57,7 @@ function settingsFrom(store: SettingsStore, o: Record<string, unknown>): Setting
     for (const [k, v] of Object.entries(over) as [keyof Settings, never][]) {
         if (v === undefined) continue;
         const err = validateSetting(k, v);
-        if (err) fail(`--${k}: ${err}`);
+        if (err) fail(`--${k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()).replace("vram-cap-mi-b", "vram-cap")}: ${err}`);
         (s as unknown as Record<string, unknown>)[k] = v;
     }
     return s;

@@ -67,3 +67,11 @@ describe("verifyOracle (mc)", () => {
         expect((await verifyOracle({ family: "mc", output: "Final answer: A", gold: "Berlin", choices })).correct).toBe(false);
     });
 });
+
+describe("an output that restates the options", () => {
+    it("is not read as choosing the last listed option", () => {
+        const v = verifyMC("A. All animals are cats\nB. All cats are mammals\nC. Some animals are not dogs", ["w", "x", "y", "z"], 2);
+        expect(v.correct).toBe(false);
+        expect(v.reason).toMatch(/ambiguous.*A, B, C/);
+    });
+});

@@ -70,6 +70,9 @@ function locate(output: string, choices: string[]): { pick: Pick; source: string
     const final = extractFinalAnswer(output);
     if (final !== null) return { pick: lettersIn(final, choices), source: final };
     const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-3).reverse();
+    // Small models often end by restating the options ("A. ...\nB. ...\nC. ..."): that lists, it does not choose.
+    const listed = [...new Set(lines.map((l) => /^\(?([A-Z])[).:]\s+\S/.exec(l)?.[1]).filter((x): x is string => !!x))];
+    if (listed.length >= 2) return { pick: { letters: listed.reverse(), how: "a list of options" }, source: lines.join(" / ") };
     for (const line of lines) {
         const pick = lettersIn(line, choices, true);
         if (pick.letters.length > 0) return { pick, source: line };
