@@ -1,6 +1,6 @@
 // The lab TUI end to end on a scripted backend: keys in, frames out, steps on disk.
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EventEmitter } from "node:events";
@@ -154,18 +154,26 @@ describe("runTui", () => {
         const stdout = new FakeStdout();
         const stdin = new FakeStdin();
         const backend = new ScriptedBackend(() => "word ".repeat(200) + "Final answer: B", { chunkDelayMs: 20 });
+        const own = mkdtempSync(join(tmpdir(), "rl-views-run-"));
         const done = runTui({
             settings: { ...DEFAULT_SETTINGS },
             settingsStore: new SettingsStore(confDir),
             tasks: DEMO_TASKS,
             backend,
-            sessionsDir: sessions,
+            sessionsDir: own,
             stdout: stdout as unknown as NodeJS.WriteStream,
             stdin: stdin as unknown as NodeJS.ReadStream
         });
-        await until(() => stdout.out, (x) => x.includes("question 1/40"), "the lab");
+        // Ink writes only the last frame when it detects CI (CI=true), so progress is read from the session files.
+        const stepsFile = () => {
+            const [dir] = readdirSync(own);
+            return dir ? readFileSync(join(own, dir, "steps.jsonl"), "utf8") : "";
+        };
+        await until(stepsFile, (x) => x.includes('"type":"begin"'), "the lab");
         stdin.write(" ");
-        await until(() => stdout.out, (x) => x.includes("answering · turn 1") && x.includes("word word"), "the answer to stream");
+        await until(stepsFile, (x) => x.includes('"type":"prompt"'), "the answer to start");
+        await until(() => String(backend.calls.length), (x) => x === "1", "the generation");
+        await new Promise((r) => setTimeout(r, 200));
         // Quit mid-generation: the generation is aborted and its partial step recorded.
         stdin.write("q");
         expect(await done).toBe(0);
