@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Backend } from "./backend/types.js";
-import { LlamaBackend } from "./backend/llama.js";
+import { LlamaHost } from "./backend/llama.js";
 import { ReflectionLoop, type OracleFn } from "./engine/loop.js";
 import type { EngineEvent, LoopConfig } from "./engine/types.js";
 import { PROMPTS_DIR, SESSIONS_DIR } from "./paths.js";
@@ -24,7 +24,7 @@ export interface Lab {
 }
 
 export const itemOracle: OracleFn = (item: TaskItem, output: string) =>
-    verifyOracle({ family: item.family, output, gold: item.answer, choices: item.choices, answerIndex: item.answer_index, tests: item.tests, testSetup: item.test_setup });
+    verifyOracle({ family: item.family, output, gold: item.answer, answers: item.answers, choices: item.choices, answerIndex: item.answer_index, tests: item.tests, testSetup: item.test_setup });
 
 export function versions(): Record<string, string> {
     const require = createRequire(import.meta.url);
@@ -57,15 +57,17 @@ export async function openLab(opts: OpenLabOptions): Promise<Lab> {
     const s = opts.settings;
     const backend =
         opts.backend ??
-        (await LlamaBackend.load({
-            model: s.model,
-            gpu: s.gpu,
-            gpuLayers: s.gpuLayers,
-            vramCapMiB: s.vramCapMiB,
-            contextSize: s.contextSize,
-            threads: s.threads ?? undefined,
-            onProgress: opts.onProgress
-        }));
+        (
+            await LlamaHost.load({
+                model: s.model,
+                gpu: s.gpu,
+                gpuLayers: s.gpuLayers,
+                vramCapMiB: s.vramCapMiB,
+                contextSize: s.contextSize,
+                threads: s.threads ?? undefined,
+                onProgress: opts.onProgress
+            })
+        ).single();
     const info = backend.info;
     const recorder = new SessionRecorder(opts.sessionsDir ?? SESSIONS_DIR, {
         schema: "reflect-lab/session@1",

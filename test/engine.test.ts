@@ -149,3 +149,37 @@ describe("turn engine", () => {
         await p;
     });
 });
+
+describe("reject sampling by fork", () => {
+    it("gives each of K samples per instruction the same failed attempt and its own seed", async () => {
+        let n = 0;
+        const backend = new ScriptedBackend((messages) => {
+            const last = messages.at(-1)!.content;
+            if (messages.length === 1) return "Final answer: 36";
+            if (last.startsWith("Your answer is incorrect")) return `Reflection ${++n}.`;
+            return n % 2 ? "Final answer: 42" : "Final answer: 41";
+        });
+        const base = new ReflectionLoop(item, config(), { backend, templates, pool, oracle, runId: "r" });
+        await base.next();
+        await base.next();
+        const chains = [];
+        for (const key of ["1-1-1", "2-8-2"]) for (const s of [0, 1]) chains.push(await base.fork(key, s).runToEnd());
+        expect(chains.map((c) => c.sample)).toEqual([
+            { instruction_key: "1-1-1", sample_index: 0 },
+            { instruction_key: "1-1-1", sample_index: 1 },
+            { instruction_key: "2-8-2", sample_index: 0 },
+            { instruction_key: "2-8-2", sample_index: 1 }
+        ]);
+        for (const c of chains) {
+            expect(c.steps.slice(0, 2)).toEqual(base.record.steps);
+            expect(c.steps[2]!.messages!.slice(0, -1)).toEqual(chains[0]!.steps[2]!.messages!.slice(0, -1));
+            expect(c.steps[2]!.instruction_key).toBe(c.sample!.instruction_key);
+        }
+        expect(chains.map((c) => c.correct_by_turn)).toEqual([[false, true], [false, false], [false, true], [false, false]]);
+        const reflectSeeds = chains.map((c) => c.steps[2]!.seed);
+        expect(new Set(reflectSeeds).size).toBe(4);
+        // The base loop is untouched: forking copies, it does not share.
+        expect(base.record.steps).toHaveLength(2);
+        expect(() => chains.length && new ReflectionLoop(item, config(), { backend, templates, pool, oracle, runId: "r" }).fork("1-1-1", 0)).toThrow(/fork needs/);
+    });
+});

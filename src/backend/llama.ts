@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
-import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaModel } from "node-llama-cpp";
-import type { Backend, BackendInfo, ChatMessage, ComputeBackend, GenerateRequest, GenerateResult, StopReason } from "./types.js";
+import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { Backend, BackendInfo, ChatMessage, ComputeBackend, GenerateRequest, GenerateResult, ParallelBackend, StopReason } from "./types.js";
+import { LockstepScheduler } from "./lockstep.js";
 import { modelFileName, modelSha256, resolveModelPath } from "./modelFile.js";
 
 export interface LlamaBackendOptions {
@@ -12,7 +13,10 @@ export interface LlamaBackendOptions {
     gpuLayers?: "auto" | number;
     /** Cap on the VRAM the model may use, in MiB (null = no cap). */
     vramCapMiB?: number | null;
+    /** Tokens per sequence (the KV cache holds contextSize x sequences). */
     contextSize?: number;
+    /** Parallel sequences in the one context; each is a slot the batch runner keeps busy. */
+    sequences?: number;
     /** Defaults to the core count: more threads than cores makes generation ~100x slower here. */
     threads?: number;
     /** LoRA adapters (GGUF) applied on top of the model. */
@@ -20,18 +24,29 @@ export interface LlamaBackendOptions {
     onProgress?: (msg: string) => void;
 }
 
-/** The local backend: a GGUF model run by node-llama-cpp, one context sequence, the model's own chat template. */
-export class LlamaBackend implements Backend {
+/** Penalised window for the repeat penalty, as node-llama-cpp's chat sessions use. */
+const REPEAT_WINDOW = 64;
+
+/**
+ * A GGUF model run by node-llama-cpp: one context with `sequences` slots, the model's own chat
+ * template, and every slot's token generation stepped in lockstep for full decode batches.
+ */
+export class LlamaHost implements ParallelBackend {
+    readonly slots: Backend[];
+    private readonly scheduler = new LockstepScheduler<Token>();
+
     private constructor(
         readonly info: BackendInfo,
         private readonly llama: Llama,
-        private readonly model: LlamaModel,
+        readonly model: LlamaModel,
         private readonly context: LlamaContext,
-        private readonly chat: LlamaChat
-    ) {}
+        readonly chatWrapper: ChatWrapper
+    ) {
+        this.slots = Array.from({ length: context.totalSequences }, (_, i) => new LlamaSlot(this, i, context.getSequence(), this.scheduler));
+    }
 
-    static async load(opts: LlamaBackendOptions = {}): Promise<LlamaBackend> {
-        const { getLlama, LlamaChat, resolveChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
+    static async load(opts: LlamaBackendOptions = {}): Promise<LlamaHost> {
+        const { getLlama, resolveChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
         const modelPath = await resolveModelPath(opts.model, opts.onProgress);
         const threads = opts.threads ?? availableParallelism();
         const gpu = opts.gpu ?? "auto";
@@ -59,13 +74,12 @@ export class LlamaBackend implements Backend {
         const contextSize = Math.min(opts.contextSize ?? 4096, model.trainContextSize);
         const context = await model.createContext({
             contextSize,
-            sequences: 1,
+            sequences: opts.sequences ?? 1,
             threads,
             lora: opts.lora?.length ? { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
         });
-        // Resolving the Jinja chat template costs ~0.6 s of main-thread time: do it once per model.
+        // Resolving the Jinja chat template costs ~0.6 s of main-thread time: once per model.
         const chatWrapper = resolveChatWrapper(model);
-        const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper, autoDisposeSequence: true });
         const compute: ComputeBackend = llama.gpu === false ? "cpu" : llama.gpu;
         const info: BackendInfo = {
             kind: "node-llama-cpp",
@@ -77,70 +91,110 @@ export class LlamaBackend implements Backend {
             totalLayers: model.fileInsights.totalLayers,
             contextSize: context.contextSize,
             threads,
+            sequences: context.totalSequences,
             adapters: (opts.lora ?? []).map((a) => modelFileName(a.path)),
             note
         };
-        return new LlamaBackend(info, llama, model, context, chat);
+        return new LlamaHost(info, llama, model, context, chatWrapper);
     }
 
-    private history(messages: ChatMessage[]): ChatHistoryItem[] {
-        const items: ChatHistoryItem[] = messages.map((m) =>
-            m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }
-        );
+    /** The host as a single-slot Backend (the interactive lab): disposing it disposes the host. */
+    single(): Backend {
+        const slot = this.slots[0]!;
+        return { info: this.info, renderPrompt: (m) => slot.renderPrompt(m), generate: (r) => slot.generate(r), dispose: () => this.dispose() };
+    }
+
+    tokens(messages: ChatMessage[]): Token[] {
+        const items: ChatHistoryItem[] = messages.map((m) => (m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }));
         // An empty model turn at the end asks the model to write the next one.
         items.push({ type: "model", response: [] });
-        return items;
-    }
-
-    renderPrompt(messages: ChatMessage[]): string {
-        const state = this.chat.chatWrapper.generateContextState({ chatHistory: this.history(messages) });
-        // Tokenize and detokenize with special tokens so BOS/EOS and template markers appear as the model reads them.
-        return this.model.detokenize(state.contextText.tokenize(this.model.tokenizer), true);
-    }
-
-    async generate(req: GenerateRequest): Promise<GenerateResult> {
-        const meter = this.chat.sequence.tokenMeter;
-        const in0 = meter.usedInputTokens;
-        const out0 = meter.usedOutputTokens;
-        const t0 = performance.now();
-        const s = req.sampler;
-        let res;
-        try {
-            res = await this.chat.generateResponse(this.history(req.messages), {
-            onTextChunk: req.onText,
-            signal: req.signal,
-            stopOnAbortSignal: true,
-            maxTokens: s.maxTokens,
-            temperature: s.temperature,
-            topK: s.topK,
-            topP: s.topP,
-            minP: s.minP,
-            seed: s.seed,
-            repeatPenalty: s.repeatPenalty === 1 ? false : { penalty: s.repeatPenalty, lastTokens: 64 }
-            });
-        } catch (e) {
-            // Aborted before the first token: node-llama-cpp throws instead of returning partial text.
-            if (!req.signal?.aborted) throw e;
-            const ms = performance.now() - t0;
-            return { text: "", stopReason: "abort", promptTokens: meter.usedInputTokens - in0, outputTokens: 0, ms, tokensPerSecond: 0 };
-        }
-        const ms = performance.now() - t0;
-        const outputTokens = meter.usedOutputTokens - out0;
-        const stop = res.metadata.stopReason;
-        const stopReason: StopReason = stop === "eogToken" ? "eos" : stop === "maxTokens" ? "maxTokens" : stop === "abort" ? "abort" : "stop";
-        return {
-            text: res.response,
-            stopReason,
-            promptTokens: meter.usedInputTokens - in0,
-            outputTokens,
-            ms,
-            tokensPerSecond: ms > 0 ? (outputTokens * 1000) / ms : 0
-        };
+        return this.chatWrapper.generateContextState({ chatHistory: items }).contextText.tokenize(this.model.tokenizer);
     }
 
     async dispose(): Promise<void> {
         await this.context.dispose();
         await this.model.dispose();
         await this.llama.dispose();
+    }
+}
+
+/** One context sequence as a Backend. Follow-up prompts reuse the evaluated prefix they share with the last one. */
+class LlamaSlot implements Backend {
+    constructor(
+        private readonly host: LlamaHost,
+        private readonly id: number,
+        private readonly sequence: LlamaContextSequence,
+        private readonly scheduler: LockstepScheduler<Token>
+    ) {}
+
+    get info(): BackendInfo {
+        return this.host.info;
+    }
+
+    renderPrompt(messages: ChatMessage[]): string {
+        // Detokenized with special tokens, so BOS and template markers appear as the model reads them.
+        return this.host.model.detokenize(this.host.tokens(messages), true);
+    }
+
+    async generate(req: GenerateRequest): Promise<GenerateResult> {
+        const t0 = performance.now();
+        const { model } = this.host;
+        const seq = this.sequence;
+        const prompt = this.host.tokens(req.messages);
+        const room = seq.contextSize - prompt.length;
+        if (room < 2) throw new Error(`the prompt (${prompt.length} tokens) does not fit the context (${seq.contextSize} tokens per sequence); raise contextSize or lower maxTurns/maxTokens`);
+        const maxTokens = Math.min(req.sampler.maxTokens, room - 1);
+
+        // Keep the longest evaluated prefix; at least one token is evaluated again to get fresh logits.
+        const have = seq.contextTokens;
+        let common = 0;
+        while (common < have.length && common < prompt.length && have[common] === prompt[common]) common++;
+        if (common === prompt.length) common--;
+        if (common < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: common, end: seq.nextTokenIndex }]);
+        const toEvaluate = prompt.slice(common);
+
+        const s = req.sampler;
+        const generated: Token[] = [];
+        const iter = seq.evaluate(toEvaluate, {
+            temperature: s.temperature,
+            topK: s.topK,
+            topP: s.topP,
+            minP: s.minP,
+            seed: s.seed,
+            repeatPenalty: s.repeatPenalty === 1 ? undefined : { punishTokens: () => [...prompt, ...generated].slice(-REPEAT_WINDOW), penalty: s.repeatPenalty }
+        });
+        let text = "";
+        let stopReason: StopReason = "eos";
+        try {
+            for (;;) {
+                if (req.signal?.aborted) {
+                    stopReason = "abort";
+                    break;
+                }
+                const r = await this.scheduler.step(this.id, iter);
+                if (r.done) break; // an end-of-generation token
+                generated.push(r.value);
+                // Decode the whole tail so multi-byte characters split across tokens come out whole.
+                const full = model.detokenize(generated);
+                if (!full.endsWith("\uFFFD") && full.length > text.length) {
+                    req.onText?.(full.slice(text.length));
+                    text = full;
+                }
+                if (generated.length >= maxTokens) {
+                    stopReason = "maxTokens";
+                    break;
+                }
+            }
+        } finally {
+            this.scheduler.leave(this.id);
+            await iter.return?.();
+        }
+        text = model.detokenize(generated);
+        const ms = performance.now() - t0;
+        return { text, stopReason, promptTokens: toEvaluate.length, outputTokens: generated.length, ms, tokensPerSecond: ms > 0 ? (generated.length * 1000) / ms : 0 };
+    }
+
+    async dispose(): Promise<void> {
+        /* the host owns the sequence */
     }
 }

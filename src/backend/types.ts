@@ -51,6 +51,8 @@ export interface BackendInfo {
     totalLayers: number;
     contextSize: number;
     threads: number;
+    /** Parallel sequences (slots) in the context. */
+    sequences?: number;
     /** Names of loaded LoRA adapters, if any. */
     adapters: string[];
     /** A note for the user, e.g. why a requested GPU backend fell back to CPU. */
@@ -63,5 +65,12 @@ export interface Backend {
     /** The exact text the model will read for these messages (chat template applied), computed before generation. */
     renderPrompt(messages: ChatMessage[]): string;
     generate(req: GenerateRequest): Promise<GenerateResult>;
+    dispose(): Promise<void>;
+}
+
+/** Several Backends sharing one model: the batch runner keeps each slot busy with its own items. */
+export interface ParallelBackend {
+    readonly info: BackendInfo;
+    readonly slots: Backend[];
     dispose(): Promise<void>;
 }

@@ -42,6 +42,11 @@ export class ReflectionLoop {
     private abortController: AbortController | null = null;
     private instructionKey: string;
     private lastAttempt = "";
+    /**
+     * Which sample of the reflection chain this is: every step after the turn-1 verdict carries it
+     * and draws its seed from it, so K samples from one failed attempt differ but each is reproducible.
+     */
+    private sample = 0;
 
     constructor(
         readonly item: TaskItem,
@@ -133,7 +138,7 @@ export class ReflectionLoop {
                 case "judged":
                     // verify() already finished the loop on a correct verdict or at the last turn.
                     if (this.config.mode === "retry") await this.answer(s.turn + 1, "correct");
-                    else await this.reflect(s.turn, 0);
+                    else await this.reflect(s.turn);
                     break;
                 case "reflected":
                     await this.answer(s.turn + 1, "correct");
@@ -171,7 +176,8 @@ export class ReflectionLoop {
             delete this.record.finished_at;
             this.conversation = this.conversationUpTo(turn);
             this.state = { kind: "judged", turn, correct: false };
-            await this.reflect(turn, samples);
+            this.sample = samples;
+            await this.reflect(turn);
         } finally {
             this.busy = false;
             this.abortController = null;
@@ -190,8 +196,37 @@ export class ReflectionLoop {
         return [...last.messages!, { role: "assistant", content: last.output ?? "" }];
     }
 
+    /** Seeds depend on the step, the chain's instruction and sample, never on scheduling. */
     private sampler(kind: StepKind, turn: number, sampleIndex: number): SamplerSettings {
-        return { ...this.config.sampler, seed: stepSeed(this.config.sampler.seed, this.item.id, turn, kind, sampleIndex) };
+        const tag = kind === "answer" || (kind === "verify" && turn === 1) ? kind : `${kind}:${kind === "reflect" ? this.instructionKey : this.chainKey()}`;
+        return { ...this.config.sampler, seed: stepSeed(this.config.sampler.seed, this.item.id, turn, tag, sampleIndex) };
+    }
+
+    /** The instruction of the chain's latest reflection ("retry" without reflections). */
+    private chainKey(): string {
+        return this.currentReflection()?.instruction_key ?? (this.config.mode === "retry" ? "retry" : this.instructionKey);
+    }
+
+    /**
+     * A new chain from this loop's failed turn-1 attempt (reject sampling): the same answer and
+     * verdict, then its own reflection following `instructionKey` as sample `sampleIndex`.
+     * Valid right after a turn-1 verdict of "incorrect".
+     */
+    fork(instructionKey: string, sampleIndex: number, deps: Partial<LoopDeps> = {}): ReflectionLoop {
+        const s = this.state;
+        if (s.kind !== "judged" || s.turn !== 1 || s.correct) throw new Error("fork needs a loop that has just judged its turn-1 answer incorrect");
+        const child = new ReflectionLoop(this.item, this.config, { ...this.deps, ...deps });
+        const shared = structuredClone({ steps: this.record.steps, correct_by_turn: this.record.correct_by_turn });
+        child.record.steps = shared.steps;
+        child.record.correct_by_turn = shared.correct_by_turn;
+        child.record.started_at = this.record.started_at;
+        child.record.sample = { instruction_key: this.config.mode === "retry" ? null : instructionKey, sample_index: sampleIndex };
+        child.conversation = structuredClone(this.conversation);
+        child.lastAttempt = this.lastAttempt;
+        child.state = { kind: "judged", turn: 1, correct: false };
+        child.instructionKey = this.deps.pool.get(instructionKey).key;
+        child.sample = sampleIndex;
+        return child;
     }
 
     private emit(e: EngineEvent): void {
@@ -249,7 +284,7 @@ export class ReflectionLoop {
         if (kind === "answer") messages = [{ role: "user", content: templates.render("answer", this.item) }];
         else if (this.config.mode === "retry") messages = [...this.conversation, { role: "user", content: templates.render("retry", this.item) }];
         else messages = [...this.conversation, { role: "user", content: templates.render("correct", this.item) }];
-        const { step } = await this.generate(kind, turn, 0, messages);
+        const { step } = await this.generate(kind, turn, kind === "answer" ? 0 : this.sample, messages);
         this.lastAttempt = step.output ?? "";
         this.conversation = [...messages, { role: "assistant", content: this.lastAttempt }];
         this.push(step);
@@ -264,18 +299,19 @@ export class ReflectionLoop {
         let step: StepRecord;
         if (this.config.verifier === "self") {
             const call = selfVerifyCall(this.deps.backend, this.deps.templates, this.item, this.lastAttempt);
-            const sampler = this.sampler("verify", turn, 0);
-            this.emit({ type: "prompt", kind: "verify", turn, sample_index: 0, messages: call.messages, prompt: call.prompt });
+            const sampleIndex = turn === 1 ? 0 : this.sample;
+            const sampler = this.sampler("verify", turn, sampleIndex);
+            this.emit({ type: "prompt", kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt });
             this.abortController = new AbortController();
             const { verdict, result } = await runSelfVerify(this.deps.backend, call, sampler, (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
             step = {
-                kind: "verify", turn, sample_index: 0, messages: call.messages, prompt: call.prompt, output: result.text,
+                kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt, output: result.text,
                 verdict: { ...verdict, mode: "self" }, oracle_verdict: oracle, sampler, seed: sampler.seed,
                 prompt_tokens: result.promptTokens, output_tokens: result.outputTokens, tokens_per_second: result.tokensPerSecond,
                 stop_reason: result.stopReason, ms: performance.now() - t0, started_at: started
             };
         } else {
-            step = { kind: "verify", turn, sample_index: 0, verdict: { ...oracle, mode: "oracle" }, ms: performance.now() - t0, started_at: started };
+            step = { kind: "verify", turn, sample_index: turn === 1 ? 0 : this.sample, verdict: { ...oracle, mode: "oracle" }, ms: performance.now() - t0, started_at: started };
         }
         this.record.correct_by_turn[turn - 1] = oracle.correct;
         this.push(step);
@@ -285,11 +321,11 @@ export class ReflectionLoop {
         if (step.verdict!.correct || turn >= this.config.maxTurns) this.finish();
     }
 
-    private async reflect(turn: number, sampleIndex: number): Promise<void> {
+    private async reflect(turn: number): Promise<void> {
         this.emit({ type: "phase", phase: "reflecting", turn });
         const instruction = this.deps.pool.get(this.instructionKey);
         const messages: ChatMessage[] = [...this.conversation, { role: "user", content: this.deps.templates.render("reflect", this.item, { instruction: instruction.text }) }];
-        const { step } = await this.generate("reflect", turn, sampleIndex, messages, { instruction_key: instruction.key });
+        const { step } = await this.generate("reflect", turn, this.sample, messages, { instruction_key: instruction.key });
         this.conversation = [...messages, { role: "assistant", content: step.output ?? "" }];
         this.push(step);
         if (!this.isDone) this.state = { kind: "reflected", turn };

@@ -68,6 +68,8 @@ export interface ItemRecord {
     /** correct_by_turn[t-1]: was the (effective) answer of turn t correct by ground truth. */
     correct_by_turn: boolean[];
     status: "running" | "done" | "aborted" | "error";
+    /** For batch samples: which instruction and which of the K samples this chain is (null key in retry mode). */
+    sample?: { instruction_key: string | null; sample_index: number };
     error?: string;
     started_at: string;
     finished_at?: string;

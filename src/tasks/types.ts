@@ -23,6 +23,8 @@ export interface TaskItem {
     test_setup: string | null;
     /** Name of the function the code answer must define (code tasks), if known. */
     entry_point?: string | null;
+    /** All accepted gold answers when there are several (e.g. BIG-bench text targets); `answer` is the first. */
+    answers?: string[];
 }
 
 export interface TaskSet {

@@ -20,7 +20,8 @@ export function goldIndex(gold: string, choices: string[], answerIndex?: number 
     return i >= 0 ? i : null;
 }
 
-export async function verifyOracle(input: OracleInput): Promise<Verdict> {
+/** `answers`: all accepted golds of a free-text item (TaskItem.answers); when given, text answers may match any. */
+export async function verifyOracle(input: OracleInput & { answers?: string[] | null }): Promise<Verdict> {
     switch (input.family) {
         case "mc": {
             const choices = input.choices ?? [];
@@ -36,7 +37,7 @@ export async function verifyOracle(input: OracleInput): Promise<Verdict> {
             return verifyCode(code, input.tests ?? [], input.testSetup ?? null);
         }
         case "text":
-            return verifyText(input.output, input.gold);
+            return verifyText(input.output, input.answers && input.answers.length > 0 ? input.answers : input.gold);
         default: {
             const family: never = input.family;
             return { correct: false, reason: `unknown task family ${String(family)}`, extracted: null };

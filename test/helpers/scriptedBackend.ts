@@ -1,4 +1,4 @@
-import type { Backend, BackendInfo, ChatMessage, GenerateRequest, GenerateResult } from "../../src/backend/types.js";
+import type { Backend, BackendInfo, ChatMessage, GenerateRequest, GenerateResult, ParallelBackend } from "../../src/backend/types.js";
 
 /**
  * A backend that answers from a script: each call pops the next reply (or asks `reply(messages)`),
@@ -51,4 +51,16 @@ export class ScriptedBackend implements Backend {
     }
 
     async dispose(): Promise<void> {}
+}
+
+/** P scripted slots sharing one script: the ParallelBackend the batch runner takes. */
+export function scriptedParallel(
+    slots: number,
+    script: (messages: ChatMessage[], call: number) => string,
+    opts: { chunkDelayMs?: number } = {}
+): ParallelBackend & { calls: () => number } {
+    let calls = 0;
+    const backends = Array.from({ length: slots }, () => new ScriptedBackend((m) => script(m, calls++), opts));
+    const info = { ...backends[0]!.info, sequences: slots };
+    return { info, slots: backends, dispose: async () => {}, calls: () => calls };
 }

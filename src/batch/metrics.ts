@@ -1,0 +1,117 @@
+import type { ItemOutcome } from "./types.js";
+
+/**
+ * Accuracy by turn, as the brief defines it. The answer "standing" at turn t is the chain's
+ * answer of turn t, or its last answer when it stopped earlier (correct, or judged correct by
+ * itself). Acc@t = mean over items of the item's standing correctness at t, an item with several
+ * sampled chains scoring the mean over them. With the oracle a correct answer is never revisited,
+ * so this is "correct at turn 1, or corrected by turn t" and Δ >= 0; with the self verifier
+ * answers can flip either way, hence the flip counts.
+ */
+export interface Metrics {
+    n: number;
+    samples: number;
+    /** accByTurn[t-1] = Acc@t, t = 1..maxTurns. */
+    accByTurn: number[];
+    /** 95% Wilson score interval of each Acc@t over n items. */
+    ciByTurn: [number, number][];
+    /** Acc@t_max - Acc@1. */
+    delta: number;
+    /** Chains whose turn-1 answer was correct and whose last answer is not, and the reverse. */
+    flips: { correctToIncorrect: number; incorrectToCorrect: number };
+}
+
+export interface MetricsReport {
+    maxTurns: number;
+    overall: Metrics;
+    perTask: Record<string, Metrics>;
+}
+
+/** Standing correctness at turn t (1-based) of a chain. */
+export function standing(chain: boolean[], t: number): boolean {
+    return chain.length === 0 ? false : chain[Math.min(t, chain.length) - 1]!;
+}
+
+/** 95% Wilson score interval for a proportion p over n trials. */
+export function wilson(p: number, n: number, z = 1.96): [number, number] {
+    if (n === 0) return [0, 0];
+    const z2 = z * z;
+    const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+    return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+class Sums {
+    n = 0;
+    samples = 0;
+    c2i = 0;
+    i2c = 0;
+    constructor(readonly acc: number[]) {}
+}
+
+/** Adds outcomes one by one (the live dashboard) and reports at any time; O(maxTurns) per item. */
+export class MetricsAccumulator {
+    private readonly overall: Sums;
+    private readonly tasks = new Map<string, Sums>();
+
+    constructor(readonly maxTurns: number) {
+        this.overall = new Sums(new Array(maxTurns).fill(0));
+    }
+
+    add(o: ItemOutcome): void {
+        let t = this.tasks.get(o.task);
+        if (!t) this.tasks.set(o.task, (t = new Sums(new Array(this.maxTurns).fill(0))));
+        for (const s of [this.overall, t]) {
+            s.n++;
+            s.samples += o.chains.length;
+            for (let turn = 1; turn <= this.maxTurns; turn++) {
+                const score = o.chains.length === 0 ? (o.t1 ? 1 : 0) : o.chains.reduce((a, c) => a + (standing(c, turn) ? 1 : 0), 0) / o.chains.length;
+                s.acc[turn - 1]! += score;
+            }
+            for (const c of o.chains) {
+                const last = standing(c, this.maxTurns);
+                if (c[0] && !last) s.c2i++;
+                if (!c[0] && last) s.i2c++;
+            }
+        }
+    }
+
+    private metrics(s: Sums): Metrics {
+        const accByTurn = s.acc.map((a) => (s.n ? a / s.n : 0));
+        return {
+            n: s.n,
+            samples: s.samples,
+            accByTurn,
+            ciByTurn: accByTurn.map((p) => wilson(p, s.n)),
+            delta: accByTurn[accByTurn.length - 1]! - accByTurn[0]!,
+            flips: { correctToIncorrect: s.c2i, incorrectToCorrect: s.i2c }
+        };
+    }
+
+    report(): MetricsReport {
+        const perTask: Record<string, Metrics> = {};
+        for (const [task, s] of [...this.tasks.entries()].sort((a, b) => a[0].localeCompare(b[0]))) perTask[task] = this.metrics(s);
+        return { maxTurns: this.maxTurns, overall: this.metrics(this.overall), perTask };
+    }
+}
+
+export function computeMetrics(outcomes: Iterable<ItemOutcome>, maxTurns: number): MetricsReport {
+    const acc = new MetricsAccumulator(maxTurns);
+    for (const o of outcomes) acc.add(o);
+    return acc.report();
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+
+/** The plain-text table `report` and the headless batch print. */
+export function formatReport(r: MetricsReport): string {
+    const turns = Array.from({ length: r.maxTurns }, (_, i) => `Acc@t${i + 1}`);
+    const head = ["task", "N", "samples", ...turns, `Δ(t1,t${r.maxTurns})`, "c→i", "i→c", `95% CI of Acc@t${r.maxTurns}`];
+    const row = (name: string, m: Metrics) => {
+        const ci = m.ciByTurn[m.ciByTurn.length - 1]!;
+        return [name, String(m.n), String(m.samples), ...m.accByTurn.map(pct), (m.delta >= 0 ? "+" : "") + pct(m.delta), String(m.flips.correctToIncorrect), String(m.flips.incorrectToCorrect), `[${pct(ci[0])}, ${pct(ci[1])}]`];
+    };
+    const rows = [head, ...Object.entries(r.perTask).map(([t, m]) => row(t, m)), row("overall", r.overall)];
+    const widths = head.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
+    return rows.map((x) => x.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
+}

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { basename, join, resolve } from "node:path";
+import { LlamaHost } from "../backend/llama.js";
+import type { ParallelBackend } from "../backend/types.js";
+import { itemOracle, versions } from "../lab.js";
+import { PROMPTS_DIR, SESSIONS_DIR } from "../paths.js";
+import { hashPromptsDir } from "../prompts/hash.js";
+import { loadInstructionPool } from "../prompts/pool.js";
+import { loadTurnTemplates } from "../prompts/templates.js";
+import type { Settings } from "../settings.js";
+import { loadTaskFiles } from "../tasks/load.js";
+import type { TaskFormatError } from "../tasks/jsonl.js";
+import type { TaskSet } from "../tasks/types.js";
+import { runBatch, type BatchSummary, type RunManifest } from "./runner.js";
+import { RunStore } from "./store.js";
+import type { BatchConfig, BatchEvent } from "./types.js";
+
+export interface BatchRequest {
+    /** Results-defining settings; ignored on resume (the manifest's are used) except `parallel`. */
+    config: BatchConfig;
+    /** The run folder; default sessions/batch-<time>. */
+    out?: string;
+    resume?: boolean;
+    retryErrors?: boolean;
+    skipInvalid?: boolean;
+    /** Hardware settings (not part of the results): GPU, layers, VRAM cap, threads. */
+    hardware: Pick<Settings, "gpu" | "gpuLayers" | "vramCapMiB" | "threads">;
+    promptsDir?: string;
+    /** Injected in tests; default: node-llama-cpp with `parallel` sequences. */
+    backend?: ParallelBackend;
+    onEvent?: (e: BatchEvent) => void;
+    onSkipped?: (errors: TaskFormatError[]) => void;
+    onProgress?: (msg: string) => void;
+    signal?: AbortSignal;
+}
+
+export function defaultRunDir(now = new Date()): string {
+    return join(SESSIONS_DIR, `batch-${now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-")}`);
+}
+
+export async function loadBatchTasks(config: BatchConfig, skipInvalid: boolean, onSkipped?: (e: TaskFormatError[]) => void): Promise<TaskSet> {
+    const set = await loadTaskFiles(config.tasks, { format: config.format, skipInvalid, onSkipped });
+    return config.limit != null ? { ...set, items: set.items.slice(0, config.limit) } : set;
+}
+
+const idsHash = (set: TaskSet) => createHash("sha256").update(set.items.map((i) => i.id).join("\n")).digest("hex");
+
+/** Names every results-defining difference between a stored config and a requested one. */
+export function configDifferences(stored: BatchConfig, asked: BatchConfig): string[] {
+    const keys = Object.keys(stored) as (keyof BatchConfig)[];
+    return keys.filter((k) => k !== "parallel" && JSON.stringify(stored[k]) !== JSON.stringify(asked[k]));
+}
+
+/**
+ * Starts (or resumes) a batch run: validates the run folder against its manifest, loads tasks,
+ * prompts and the model with `parallel` sequences, and runs what is missing.
+ */
+export async function startBatch(req: BatchRequest): Promise<BatchSummary & { runDir: string; manifest: RunManifest }> {
+    const runDir = resolve(req.out ?? defaultRunDir());
+    const promptsDir = req.promptsDir ?? PROMPTS_DIR;
+    const continuing = req.resume || req.retryErrors;
+    let manifest: RunManifest | null = null;
+    let config = req.config;
+    if (RunStore.exists(runDir)) {
+        if (!continuing) throw new Error(`${runDir} already holds a run; pass --resume to finish it (or --retry-errors), or choose another --out`);
+        manifest = RunStore.readManifest<RunManifest>(runDir);
+        config = { ...manifest.config, parallel: req.config.parallel };
+    } else if (continuing) {
+        throw new Error(`nothing to resume: ${runDir} holds no run (no manifest.json)`);
+    }
+    const templates = loadTurnTemplates(promptsDir);
+    const pool = loadInstructionPool(promptsDir);
+    const promptsHash = hashPromptsDir(promptsDir);
+    const tasks = await loadBatchTasks(config, req.skipInvalid ?? false, req.onSkipped);
+    if (manifest) {
+        if (manifest.prompts_sha256 !== promptsHash) throw new Error(`the prompts changed since this run started (prompts/ sha256 ${promptsHash.slice(0, 12)} vs ${manifest.prompts_sha256.slice(0, 12)}); resuming would mix templates. Restore them or start a new run.`);
+        if (manifest.tasks.ids_sha256 !== idsHash(tasks)) throw new Error(`the task files no longer give the same items as when this run started (${manifest.tasks.items} items then, ${tasks.items.length} now)`);
+    }
+    const backend =
+        req.backend ??
+        (await LlamaHost.load({
+            model: config.model,
+            contextSize: config.contextSize,
+            sequences: config.parallel,
+            gpu: req.hardware.gpu,
+            gpuLayers: req.hardware.gpuLayers,
+            vramCapMiB: req.hardware.vramCapMiB,
+            threads: req.hardware.threads ?? undefined,
+            onProgress: req.onProgress
+        }));
+    try {
+        const b = backend.info;
+        if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
+        if (!manifest) {
+            manifest = {
+                schema: "reflect-lab/run@1",
+                id: basename(runDir),
+                created_at: new Date().toISOString(),
+                config,
+                model: { file: b.modelFile, path: b.modelPath, sha256: b.modelSha256, adapters: b.adapters },
+                backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences },
+                prompts_sha256: promptsHash,
+                tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
+                versions: versions()
+            };
+            RunStore.writeManifest(runDir, manifest);
+        }
+        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
+        return { ...summary, runDir, manifest };
+    } finally {
+        if (!req.backend) await backend.dispose();
+    }
+}

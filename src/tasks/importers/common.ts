@@ -1,0 +1,180 @@
+// Shared plumbing of the native-format importers: reading files, locating JSON values by line,
+// collecting per-item errors (throw the first, or skip and report them with skipInvalid).
+import { readFile } from "node:fs/promises";
+import { TaskFormatError } from "../jsonl.js";
+import type { TaskItem, TaskSet } from "../types.js";
+
+export interface ImportOptions {
+    /** Skip invalid items (collecting their errors) instead of throwing on the first one. */
+    skipInvalid?: boolean;
+}
+
+export interface ImportResult {
+    set: TaskSet;
+    /** Errors of the items that were skipped (only ever non-empty with skipInvalid). */
+    skipped: TaskFormatError[];
+}
+
+export type Importer = (path: string, opts?: ImportOptions) => Promise<ImportResult>;
+
+/** Reads a task file as UTF-8 without BOM; clear errors for missing files and directories. */
+export async function readText(path: string): Promise<string> {
+    let text: string;
+    try {
+        text = await readFile(path, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") throw new Error(`task file not found: ${path}`);
+        if (code === "EISDIR") throw new Error(`task file is a directory: ${path}`);
+        throw new Error(`cannot read task file ${path}: ${(e as Error).message}`);
+    }
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+    return lineFinder(text)(offset);
+}
+
+/** A fast offset -> 1-based line lookup for repeated queries on one text. */
+export function lineFinder(text: string): (offset: number) => number {
+    const nl: number[] = [];
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) nl.push(i);
+    return (offset) => {
+        let lo = 0;
+        let hi = nl.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (nl[mid]! < offset) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo + 1;
+    };
+}
+
+/** Parses whole-file JSON; a syntax error becomes a TaskFormatError on the line of the error when Node reports it. */
+export function parseJson(text: string, file: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch (e) {
+        const msg = (e as Error).message;
+        const lc = /line (\d+) column/.exec(msg);
+        const pos = /position (\d+)/.exec(msg);
+        const line = lc ? Number(lc[1]) : pos ? lineAt(text, Number(pos[1])) : 1;
+        throw new TaskFormatError(file, line, null, `invalid JSON: ${msg}`);
+    }
+}
+
+/**
+ * A cheap scan of JSON text: offsets of the keys of the top-level object, and of the start of every
+ * element of top-level arrays (the document itself, or the value of a top-level key).
+ */
+export function scanJson(text: string): { keys: Map<string, number>; elements: Map<string, number[]> } {
+    const keys = new Map<string, number>();
+    const elements = new Map<string, number[]>();
+    const stack: string[] = []; // "{" or "[" per open container
+    let lastKey = "";
+    let arrayKey: string | null = null; // key owning the depth-1/2 array being scanned
+    let expectValue = true;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        if (/\s/.test(c) || c === ":") continue;
+        const depth = stack.length;
+        const inTopArray = arrayKey !== null && stack[depth - 1] === "[" && depth === (arrayKey === "" ? 1 : 2);
+        if (inTopArray && expectValue && c !== "]" && c !== ",") elements.get(arrayKey!)!.push(i);
+        if (c === ",") { expectValue = true; continue; }
+        expectValue = false;
+        if (c === '"') {
+            const start = i;
+            for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+            if (depth === 1 && stack[0] === "{" && /^\s*:/.test(text.slice(i + 1, i + 20))) {
+                lastKey = JSON.parse(text.slice(start, i + 1)) as string;
+                if (!keys.has(lastKey)) keys.set(lastKey, start);
+                expectValue = true;
+            }
+        } else if (c === "{" || c === "[") {
+            if (c === "[" && depth === 0) { arrayKey = ""; elements.set("", []); }
+            if (c === "[" && depth === 1 && stack[0] === "{") { arrayKey = lastKey; elements.set(lastKey, []); }
+            stack.push(c);
+            expectValue = c === "[";
+        } else if (c === "}" || c === "]") {
+            stack.pop();
+            if (c === "]" && arrayKey !== null && stack.length === (arrayKey === "" ? 0 : 1)) arrayKey = null;
+        }
+    }
+    return { keys, elements };
+}
+
+/** Collects items; each attempt either yields items or a TaskFormatError (thrown unless skipInvalid). */
+export class Collector {
+    readonly items: TaskItem[] = [];
+    readonly skipped: TaskFormatError[] = [];
+    private readonly seen = new Map<string, string>();
+    constructor(private readonly opts: ImportOptions) {}
+
+    /** Runs `make`; a TaskFormatError it throws is rethrown or recorded. Duplicate ids are errors. */
+    add(make: () => TaskItem | null, where?: { file: string; line: number }): void {
+        try {
+            const item = make();
+            if (!item) return;
+            const first = this.seen.get(item.id);
+            if (first !== undefined && where) throw new TaskFormatError(where.file, where.line, "id", `duplicate id "${item.id}" (first used at ${first})`);
+            this.seen.set(item.id, where ? `${where.file}:${where.line}` : "?");
+            this.items.push(item);
+        } catch (e) {
+            this.fail(e);
+        }
+    }
+
+    /** Records (skipInvalid) or rethrows an error. Non-format errors always propagate. */
+    fail(e: unknown): void {
+        if (!(e instanceof TaskFormatError) || !this.opts.skipInvalid) throw e;
+        this.skipped.push(e);
+    }
+}
+
+/** A thrower bound to a file and line. */
+export const failer = (file: string, line: number) => (field: string | null, detail: string): never => {
+    throw new TaskFormatError(file, line, field, detail);
+};
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+export const letterOf = (i: number): string => String.fromCharCode(65 + i);
+
+/** Lower-case slug: "Counting & Probability" -> "counting-probability". */
+export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+
+/** Removes an option's own letter label ("A.", "(b)", "C)", "D:") when it is the expected one for position i. */
+export function stripOptionLabel(text: string, i: number): string {
+    const l = letterOf(i);
+    const re = new RegExp(`^\\s*\\(?[${l}${l.toLowerCase()}]\\s*[.)．、:：]\\s*`);
+    return text.replace(re, "").trim();
+}
+
+/** The first `def` in Python code whose name the test calls, else the first `def`. */
+export function pythonEntry(code: string, test?: string): { name: string; params: string } | null {
+    const defs = [...code.matchAll(/^\s*def\s+([A-Za-z_]\w*)\s*\(([^)]*)\)/gm)].map((m) => ({ name: m[1]!, params: m[2]!.replace(/\s+/g, " ").trim() }));
+    if (defs.length === 0) return null;
+    return (test && defs.find((d) => new RegExp(`\\b${d.name}\\s*\\(`).test(test))) || defs[0]!;
+}
+
+/** Runs `make` on every non-blank JSONL line (parsed), through the collector; bad JSON is an error of that line. */
+export function eachJsonLine(text: string, file: string, col: Collector, make: (raw: unknown, line: number) => TaskItem | null): void {
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const src = lines[i]!;
+        if (!src.trim()) continue;
+        const line = i + 1;
+        col.add(() => {
+            let raw: unknown;
+            try {
+                raw = JSON.parse(src);
+            } catch (e) {
+                throw new TaskFormatError(file, line, null, `invalid JSON: ${(e as Error).message}`);
+            }
+            if (!isObject(raw)) throw new TaskFormatError(file, line, null, "expected a JSON object");
+            return make(raw, line);
+        }, { file, line });
+    }
+}

@@ -1,0 +1,133 @@
+// Chooses an importer by the shape of a file (or an explicit format) and runs it.
+import { readdir, stat } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { loadTaskJsonl } from "../jsonl.js";
+import { importBigBench } from "./bigbench.js";
+import { isObject, readText, type ImportOptions, type ImportResult, type Importer } from "./common.js";
+import { importLogiQA } from "./logiqa.js";
+import { importMath } from "./math.js";
+import { importMbpp } from "./mbpp.js";
+import { importReflectEvo, looksLikeReflectEvo } from "./reflectevo.js";
+
+export const FORMATS = ["reflect-lab", "bigbench", "logiqa", "mbpp", "math", "reflectevo"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function isFormat(s: string): s is Format {
+    return (FORMATS as readonly string[]).includes(s);
+}
+
+const IMPORTERS: Record<Format, Importer> = {
+    "reflect-lab": loadTaskJsonl,
+    bigbench: importBigBench,
+    logiqa: importLogiQA,
+    mbpp: importMbpp,
+    math: importMath,
+    reflectevo: importReflectEvo
+};
+
+/** All keys reflect-lab's own JSONL schema knows. */
+const OWN_KEYS = new Set(["id", "task", "family", "question", "choices", "answer", "answer_index", "tests", "test_setup", "entry_point"]);
+const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in o);
+
+/** The format of one parsed record (of a .json file or a JSONL line), or null if unrecognised. */
+function recordFormat(o: Record<string, unknown>): Format | null {
+    if ((has(o, "text") || has(o, "prompt")) && has(o, "code", "test_list")) return "mbpp";
+    if (has(o, "problem", "solution")) return "math";
+    if (has(o, "id", "question", "answer")) {
+        // Own items: a field only reflect-lab writes, or nothing but reflect-lab's fields.
+        if (["choices", "tests", "answer_index", "family"].some((k) => k in o) || Object.keys(o).every((k) => OWN_KEYS.has(k))) return "reflect-lab";
+    }
+    return looksLikeReflectEvo(o) ? "reflectevo" : null;
+}
+
+const keysSeen = (o: unknown) => (isObject(o) ? `keys seen: ${Object.keys(o).slice(0, 12).join(", ") || "(none)"}` : `not a JSON object`);
+const hint = `; pass --format (one of ${FORMATS.join(", ")})`;
+
+/** A MATH problem directory: some .json file below it (breadth-first, a bounded search) has problem+solution. */
+async function isMathDir(dir: string): Promise<boolean> {
+    const queue = [dir];
+    for (let visited = 0; queue.length > 0 && visited < 200; visited++) {
+        const d = queue.shift()!;
+        const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+        for (const e of entries) {
+            if (e.isDirectory()) queue.push(join(d, e.name));
+            else if (e.isFile() && /\.json$/i.test(e.name)) {
+                try {
+                    const o: unknown = JSON.parse(await readText(join(d, e.name)));
+                    return isObject(o) && has(o, "problem", "solution");
+                } catch {
+                    return false;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/** The format of a task file or directory, from its shape. Throws naming the file when unrecognised. */
+export async function detectFormat(path: string): Promise<Format> {
+    let st;
+    try {
+        st = await stat(path);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`task file not found: ${path}`);
+        throw e;
+    }
+    if (st.isDirectory()) {
+        if (await isMathDir(path)) return "math";
+        throw new Error(`cannot detect the task format of directory ${path}: expected MATH problem .json files (with "problem" and "solution")${hint}`);
+    }
+    const ext = extname(path).toLowerCase();
+    if (ext === ".txt") return "logiqa";
+    if (ext === ".json") {
+        const text = await readText(path);
+        let o: unknown;
+        try {
+            o = JSON.parse(text);
+        } catch {
+            // Let the importer report where the JSON breaks.
+            if (basename(path).toLowerCase() === "task.json") return "bigbench";
+            if (/"problem"\s*:/.test(text) && /"solution"\s*:/.test(text)) return "math";
+            throw new Error(`cannot detect the task format of ${path}: invalid JSON${hint}`);
+        }
+        if (isObject(o) && "examples" in o) return "bigbench";
+        const first = Array.isArray(o) ? o[0] : o;
+        if (isObject(first) && has(first, "problem", "solution")) return "math";
+        throw new Error(`cannot detect the task format of ${path}: expected a BIG-bench task (with "examples") or a MATH problem (with "problem" and "solution"); ${keysSeen(first)}${hint}`);
+    }
+    if (ext === ".jsonl") {
+        const lines = (await readText(path)).split(/\r?\n/).filter((l) => l.trim());
+        if (lines.length === 0) return "reflect-lab";
+        // Peek at the first line that parses (a broken first line is reported by the importer).
+        let seen: unknown = undefined;
+        for (const l of lines.slice(0, 20)) {
+            let o: unknown;
+            try {
+                o = JSON.parse(l);
+            } catch {
+                continue;
+            }
+            seen = o;
+            break;
+        }
+        if (seen === undefined) return "reflect-lab";
+        const f = isObject(seen) ? recordFormat(seen) : null;
+        if (f) return f;
+        throw new Error(`cannot detect the task format of ${path}: the first record is not a reflect-lab task, an MBPP problem, a MATH problem or a question/answer record; ${keysSeen(seen)}${hint}`);
+    }
+    throw new Error(`cannot detect the task format of ${path}: expected a .jsonl, .json or .txt file or a MATH directory${hint}`);
+}
+
+export interface ImportTasksOptions extends ImportOptions {
+    /** A Format, or "auto"/undefined to detect it from the file. */
+    format?: Format | "auto" | string;
+}
+
+/** Reads a task file in any supported format into a TaskSet (see detectFormat). */
+export async function importTasks(path: string, opts: ImportTasksOptions = {}): Promise<ImportResult & { format: Format }> {
+    const f = opts.format ?? "auto";
+    if (f !== "auto" && !isFormat(f)) throw new Error(`unknown task format "${f}": expected auto or one of ${FORMATS.join(", ")}`);
+    const format = f === "auto" ? await detectFormat(path) : f;
+    const result = await IMPORTERS[format](path, { skipInvalid: opts.skipInvalid });
+    return { ...result, format };
+}
