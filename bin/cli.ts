@@ -6,6 +6,7 @@ import { loadTasks, findItem } from "../src/tasks/load.js";
 import type { TaskFamily } from "../src/tasks/types.js";
 import { verifyOracle } from "../src/verify/oracle.js";
 import { closeMathWorker } from "../src/verify/math.js";
+import { addBatchCommands } from "./batch.js";
 
 const int = (name: string) => (v: string) => {
     const n = Number(v);
@@ -141,6 +142,7 @@ export function buildProgram(): Command {
         .option("--test <assert>", "code: one assert statement (repeat)", collect)
         .option("--setup <code>", "code: setup code run before the tests")
         .action(verify);
+    addBatchCommands(program, store);
     const config = program.command("config").description("show or change the stored settings");
     config.command("show").description("print the settings and where they are stored").action(() => {
         process.stdout.write(JSON.stringify({ path: store.path, settings: store.load() }, null, 2) + "\n");

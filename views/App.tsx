@@ -1,4 +1,6 @@
 import { Box, useApp, useInput } from "ink";
+import { BatchDashboard } from "./batch/BatchDashboard.js";
+import { BatchForm } from "./batch/BatchForm.js";
 import { useLab, useUi } from "./context.js";
 import { Header } from "./Header.js";
 import { HelpBar } from "./HelpBar.js";
@@ -19,6 +21,8 @@ export function App() {
     useInput((input, key) => {
         // Read the screen from the store, not the render closure: keys may arrive before the handler is re-subscribed.
         const ui = store.getState();
+        // The batch screens own their keys (the form has a text editor, where q and ? are characters).
+        if (ui.screen === "batchForm" || ui.screen === "batch") return;
         const b = matchKey(ui.screen, input, key);
         if (!b) return;
         switch (b.id) {
@@ -33,6 +37,9 @@ export function App() {
                 break;
             case "settings":
                 ui.setScreen("settings");
+                break;
+            case "batch":
+                ui.setScreen("batchForm");
                 break;
             case "next":
                 void controller.step();
@@ -62,7 +69,17 @@ export function App() {
     return (
         <Box flexDirection="column">
             <StepsView />
-            {screen === "settings" ? (
+            {screen === "batchForm" ? (
+                <BatchForm />
+            ) : screen === "batch" ? (
+                <BatchDashboard
+                    store={controller.batch.store}
+                    staticLog={false}
+                    onStop={() => void controller.batch.stop()}
+                    onBack={() => store.getState().setScreen("lab")}
+                    onQuit={() => void controller.quit().then(() => exit())}
+                />
+            ) : screen === "settings" ? (
                 <SettingsScreen />
             ) : screen === "help" ? (
                 <HelpOverlay />
@@ -73,8 +90,12 @@ export function App() {
                     <InstructionBar />
                 </Box>
             )}
-            <StatusLine />
-            <HelpBar screen={screen} />
+            {screen === "batchForm" || screen === "batch" ? null : (
+                <>
+                    <StatusLine />
+                    <HelpBar screen={screen} />
+                </>
+            )}
         </Box>
     );
 }

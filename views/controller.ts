@@ -1,8 +1,11 @@
+import { dirname } from "node:path";
+import type { ParallelBackend } from "../src/backend/types.js";
 import { startLoop, type Lab } from "../src/lab.js";
 import type { ReflectionLoop } from "../src/engine/loop.js";
 import type { Settings, SettingsStore } from "../src/settings.js";
 import { validateSetting } from "../src/settings.js";
 import type { TaskSet } from "../src/tasks/types.js";
+import { LabBatch } from "./batch/labBatch.js";
 import { createBridge } from "./bridge.js";
 import type { LoopView, UiStore } from "./store.js";
 
@@ -11,6 +14,8 @@ export interface ControllerOptions {
     tasks: TaskSet;
     store: UiStore;
     settingsStore: SettingsStore;
+    /** The batch screen's backend; default: startBatch loads its own model instance. Injected in tests. */
+    batchBackend?: () => ParallelBackend;
 }
 
 /** Settings that only take effect when the model is loaded again. */
@@ -26,6 +31,8 @@ export class LabController {
     readonly tasks: TaskSet;
     private readonly store: UiStore;
     private readonly settingsStore: SettingsStore;
+    /** The batch screen's run (the lab's own loop is untouched by it). */
+    readonly batch: LabBatch;
     private current: ReflectionLoop | null = null;
     private running: Promise<void> | null = null;
     /** Events of a loop we moved away from are dropped. */
@@ -39,6 +46,7 @@ export class LabController {
         this.tasks = opts.tasks;
         this.store = opts.store;
         this.settingsStore = opts.settingsStore;
+        this.batch = new LabBatch({ lab: opts.lab, sessionsDir: dirname(opts.lab.recorder.dir), backend: opts.batchBackend });
     }
 
     get loop(): ReflectionLoop | null {
@@ -145,7 +153,7 @@ export class LabController {
     quit(): Promise<void> {
         this.quitting ??= (async () => {
             this.abortRunning();
-            await this.idle();
+            await Promise.all([this.idle(), this.batch.stop()]);
         })();
         return this.quitting;
     }

@@ -1,6 +1,6 @@
 import type { Key } from "ink";
 
-export type Screen = "lab" | "settings" | "help";
+export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch";
 
 export type KeyId =
     | "next"
@@ -17,6 +17,14 @@ export type KeyId =
     | "settingDown"
     | "settingDec"
     | "settingInc"
+    | "batch"
+    | "formUp"
+    | "formDown"
+    | "formEdit"
+    | "formPrev"
+    | "formNext"
+    | "formStart"
+    | "batchStop"
     | "quit";
 
 export interface KeyBinding {
@@ -43,12 +51,22 @@ export const KEYMAP: KeyBinding[] = [
     { id: "nextQuestion", keys: "n", description: "next question", bar: "question", barKeys: "n/p", when: ["lab"], match: (i) => i === "n" },
     { id: "prevQuestion", keys: "p", description: "previous question", when: ["lab"], match: (i) => i === "p" },
     { id: "settings", keys: "s", description: "settings screen", bar: "settings", when: ["lab"], match: (i) => i === "s" },
+    // No help-bar label: the lab bar is full at 100 columns; the overlay lists it.
+    { id: "batch", keys: "b", description: "batch run: generate data over task files with live Acc@t1/Acc@t2/Δ", when: ["lab"], match: (i) => i === "b" },
     { id: "settingUp", keys: "up", description: "select the previous setting", bar: "select", when: ["settings"], match: (_i, k) => k.upArrow },
     { id: "settingDown", keys: "down", description: "select the next setting", when: ["settings"], match: (_i, k) => k.downArrow },
     { id: "settingDec", keys: "left/-", description: "decrease or cycle the selected setting back", when: ["settings"], match: (i, k) => k.leftArrow || i === "-" },
     { id: "settingInc", keys: "right/+", description: "increase or cycle the selected setting (saved at once)", bar: "change", when: ["settings"], match: (i, k) => k.rightArrow || i === "+" },
+    { id: "formUp", keys: "up", description: "batch form: select the previous field", bar: "select", barKeys: "↑↓", when: ["batchForm"], match: (_i, k) => k.upArrow },
+    { id: "formDown", keys: "down", description: "batch form: select the next field", when: ["batchForm"], match: (_i, k) => k.downArrow },
+    { id: "formEdit", keys: "enter", description: "batch form: edit a text field (type, backspace, enter accepts, esc cancels), cycle a choice, or start on the start row", bar: "edit", when: ["batchForm"], match: (_i, k) => k.return },
+    { id: "formPrev", keys: "left", description: "batch form: previous choice", when: ["batchForm"], match: (_i, k) => k.leftArrow },
+    { id: "formNext", keys: "right", description: "batch form: next choice", when: ["batchForm"], match: (_i, k) => k.rightArrow },
+    { id: "formStart", keys: "s", description: "batch form: start the run", bar: "start", when: ["batchForm"], match: (i) => i === "s" },
+    // Before "quit": on the batch screen q stops the run instead of quitting.
+    { id: "batchStop", keys: "q/ctrl+c", description: "stop the batch run (items in flight run again on --resume)", bar: "stop", barKeys: "q", when: ["batch"], match: (i, k) => i === "q" || (k.ctrl && i === "c") },
     { id: "help", keys: "?", description: "help: every key (? or esc closes)", bar: "help", match: (i) => i === "?" },
-    { id: "back", keys: "esc", description: "back to the lab", bar: "back", when: ["settings", "help"], match: (_i, k) => k.escape },
+    { id: "back", keys: "esc", description: "back to the lab (from a batch run once it has ended)", bar: "back", when: ["settings", "help", "batchForm", "batch"], match: (_i, k) => k.escape },
     { id: "quit", keys: "q/ctrl+c", description: "quit at any moment (aborts a running generation; every step is already saved)", bar: "quit", barKeys: "q", match: (i, k) => i === "q" || (k.ctrl && i === "c") }
 ];
 
@@ -72,6 +90,8 @@ export function helpOverlaySections(): { title: string; rows: KeyBinding[] }[] {
     return [
         { title: "lab", rows: only("lab") },
         { title: "settings", rows: only("settings") },
+        { title: "batch form", rows: only("batchForm") },
+        { title: "batch run", rows: only("batch") },
         { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }
     ];
 }

@@ -1,6 +1,6 @@
 import { render } from "ink";
 import type { ReactElement } from "react";
-import type { Backend } from "../src/backend/types.js";
+import type { Backend, ParallelBackend } from "../src/backend/types.js";
 import { closeLab, openLab, type Lab } from "../src/lab.js";
 import type { Settings, SettingsStore } from "../src/settings.js";
 import type { TaskSet } from "../src/tasks/types.js";
@@ -33,10 +33,10 @@ export interface MountedLab {
 }
 
 /** Builds the UI store and controller for an opened lab and starts the first item's loop. */
-export function mountLab(opts: { lab: Lab; tasks: TaskSet; settingsStore: SettingsStore; startIndex?: number }): MountedLab {
+export function mountLab(opts: { lab: Lab; tasks: TaskSet; settingsStore: SettingsStore; startIndex?: number; batchBackend?: () => ParallelBackend }): MountedLab {
     const { lab, tasks, settingsStore } = opts;
     const store = createUiStore({ settings: lab.settings, tasks, backend: lab.backend.info, sessionDir: lab.recorder.dir });
-    const controller = new LabController({ lab, tasks, store, settingsStore });
+    const controller = new LabController({ lab, tasks, store, settingsStore, batchBackend: opts.batchBackend });
     controller.start(opts.startIndex ?? 0);
     const element = (
         <LabContext.Provider value={{ store, controller }}>

@@ -19,6 +19,8 @@ export interface LlamaBackendOptions {
     sequences?: number;
     /** Defaults to the core count: more threads than cores makes generation ~100x slower here. */
     threads?: number;
+    /** Reuse the evaluated prefix a prompt shares with the sequence's previous one (default true; off only to measure what it saves). */
+    reusePrefix?: boolean;
     /** LoRA adapters (GGUF) applied on top of the model. */
     lora?: { path: string; scale?: number }[];
     onProgress?: (msg: string) => void;
@@ -40,7 +42,8 @@ export class LlamaHost implements ParallelBackend {
         private readonly llama: Llama,
         readonly model: LlamaModel,
         private readonly context: LlamaContext,
-        readonly chatWrapper: ChatWrapper
+        readonly chatWrapper: ChatWrapper,
+        readonly reusePrefix: boolean
     ) {
         this.slots = Array.from({ length: context.totalSequences }, (_, i) => new LlamaSlot(this, i, context.getSequence(), this.scheduler));
     }
@@ -95,7 +98,7 @@ export class LlamaHost implements ParallelBackend {
             adapters: (opts.lora ?? []).map((a) => modelFileName(a.path)),
             note
         };
-        return new LlamaHost(info, llama, model, context, chatWrapper);
+        return new LlamaHost(info, llama, model, context, chatWrapper, opts.reusePrefix ?? true);
     }
 
     /** The host as a single-slot Backend (the interactive lab): disposing it disposes the host. */
@@ -116,6 +119,11 @@ export class LlamaHost implements ParallelBackend {
         await this.model.dispose();
         await this.llama.dispose();
     }
+}
+
+function lastTokens(prompt: Token[], generated: Token[], n: number): Token[] {
+    if (generated.length >= n) return generated.slice(-n);
+    return prompt.slice(Math.max(0, prompt.length - (n - generated.length))).concat(generated);
 }
 
 /** One context sequence as a Backend. Follow-up prompts reuse the evaluated prefix they share with the last one. */
@@ -148,7 +156,7 @@ class LlamaSlot implements Backend {
         // Keep the longest evaluated prefix; at least one token is evaluated again to get fresh logits.
         const have = seq.contextTokens;
         let common = 0;
-        while (common < have.length && common < prompt.length && have[common] === prompt[common]) common++;
+        while (this.host.reusePrefix && common < have.length && common < prompt.length && have[common] === prompt[common]) common++;
         if (common === prompt.length) common--;
         if (common < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: common, end: seq.nextTokenIndex }]);
         const toEvaluate = prompt.slice(common);
@@ -161,9 +169,11 @@ class LlamaSlot implements Backend {
             topP: s.topP,
             minP: s.minP,
             seed: s.seed,
-            repeatPenalty: s.repeatPenalty === 1 ? undefined : { punishTokens: () => [...prompt, ...generated].slice(-REPEAT_WINDOW), penalty: s.repeatPenalty }
+            repeatPenalty: s.repeatPenalty === 1 ? undefined : { punishTokens: () => lastTokens(prompt, generated, REPEAT_WINDOW), penalty: s.repeatPenalty }
         });
-        let text = "";
+        // Streamed text is decoded incrementally (the main thread is shared with every slot): only the
+        // tokens not yet shown, with a few earlier ones as context for spacing.
+        let shown = 0;
         let stopReason: StopReason = "eos";
         try {
             for (;;) {
@@ -174,11 +184,13 @@ class LlamaSlot implements Backend {
                 const r = await this.scheduler.step(this.id, iter);
                 if (r.done) break; // an end-of-generation token
                 generated.push(r.value);
-                // Decode the whole tail so multi-byte characters split across tokens come out whole.
-                const full = model.detokenize(generated);
-                if (!full.endsWith("\uFFFD") && full.length > text.length) {
-                    req.onText?.(full.slice(text.length));
-                    text = full;
+                if (req.onText) {
+                    const piece = model.detokenize(generated.slice(shown), false, generated.slice(Math.max(0, shown - 4), shown));
+                    // A multi-byte character split across tokens waits for its remaining bytes.
+                    if (piece && !piece.endsWith("\uFFFD")) {
+                        req.onText(piece);
+                        shown = generated.length;
+                    }
                 }
                 if (generated.length >= maxTokens) {
                     stopReason = "maxTokens";
@@ -189,7 +201,7 @@ class LlamaSlot implements Backend {
             this.scheduler.leave(this.id);
             await iter.return?.();
         }
-        text = model.detokenize(generated);
+        const text = model.detokenize(generated);
         const ms = performance.now() - t0;
         return { text, stopReason, promptTokens: toEvaluate.length, outputTokens: generated.length, ms, tokensPerSecond: ms > 0 ? (generated.length * 1000) / ms : 0 };
     }

@@ -1,0 +1,119 @@
+import { Box, Text, useInput, useStdout } from "ink";
+import { Fragment, useState } from "react";
+import { useStore } from "zustand";
+import { HelpOverlay } from "../HelpOverlay.js";
+import { helpBarItems, matchKey } from "../keymap.js";
+import { theme } from "../theme.js";
+import { AccuracyChart } from "./AccuracyChart.js";
+import { FinishedLine } from "./FinishedLine.js";
+import { FinishedLog } from "./FinishedLog.js";
+import { MetricsPanel } from "./MetricsPanel.js";
+import { ProgressBar } from "./ProgressBar.js";
+import { SlotsPanel } from "./SlotsPanel.js";
+import { StateLine } from "./StateLine.js";
+import type { BatchStore } from "./store.js";
+
+export interface BatchDashboardProps {
+    store: BatchStore;
+    /** q / ctrl+c while the run is going. */
+    onStop?: () => void;
+    /** esc once the run has ended (inside the lab). */
+    onBack?: () => void;
+    /** q / ctrl+c once the run has ended (inside the lab: quit the lab). */
+    onQuit?: () => void;
+    /**
+     * Print finished items through <Static> (the standalone dashboard). Inside the lab the lab's own
+     * history is the app's single <Static> (Ink tracks only one), so recent items show in the live region.
+     */
+    staticLog?: boolean;
+}
+
+/** Lines the dashboard takes besides the slot rows, task rows and recent items (title, bars, chart, footers). */
+const FIXED_ROWS = 14;
+
+/** The live batch dashboard: progress, slots, metrics, chart, state; finished items above. */
+export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true }: BatchDashboardProps) {
+    const s = useStore(store);
+    const [help, setHelp] = useState(false);
+    const { stdout } = useStdout();
+    const ended = s.status === "done";
+
+    useInput((input, key) => {
+        const b = matchKey("batch", input, key);
+        if (!b) return;
+        const st = store.getState();
+        if (b.id === "help") setHelp((h) => !h);
+        else if (b.id === "back") {
+            if (help) setHelp(false);
+            else if (st.status === "done") onBack?.();
+        } else if (b.id === "batchStop") {
+            if (st.status === "done") onQuit?.();
+            else if (st.status !== "stopping") onStop?.();
+        }
+    });
+
+    // Keep the live region within the terminal: the slot list and the task table share what is left.
+    const rows = stdout?.rows || 40;
+    const tasks = Object.keys(s.report.perTask).length;
+    const recentWanted = staticLog ? 0 : Math.min(5, s.log.length);
+    const spare = Math.max(4, rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted);
+    const slotRows = Math.max(2, Math.min(s.slots.length, Math.ceil(spare / 2)));
+    const taskRows = Math.max(1, Math.min(tasks, spare - slotRows));
+    const recent = recentWanted ? s.log.slice(-recentWanted) : [];
+    const bar = helpBarItems("batch").filter((i) => (i.id === "back" ? ended && onBack : i.id === "batchStop" ? !ended || onQuit : true));
+
+    return (
+        <Box flexDirection="column">
+            {staticLog ? <FinishedLog log={s.log} chunk={s.logChunk} maxTurns={s.maxTurns} /> : null}
+            {help ? (
+                <HelpOverlay />
+            ) : (
+                <Box flexDirection="column" borderStyle="round" borderColor={ended ? theme.muted : theme.accent} paddingX={1}>
+                    <Text wrap="truncate-end">
+                        <Text bold>{s.title}</Text>
+                        <Text color={theme.muted}>
+                            {" "}
+                            · verifier {s.verifier}
+                            {s.runDir ? ` · ${s.runDir}` : ""}
+                        </Text>
+                    </Text>
+                    <Text color={ended ? (s.interrupted ? theme.warn : theme.ok) : theme.accent}>
+                        {s.status === "done" ? (s.interrupted ? "■ stopped" : "● done") : s.status === "starting" ? "… starting" : s.status === "stopping" ? "… stopping" : "▶ running"}
+                        {s.alreadyDone ? <Text color={theme.muted}> · resumed: {s.alreadyDone} already done</Text> : null}
+                    </Text>
+                    <ProgressBar done={s.done} total={s.total} errors={s.errors} itemsPerSecond={s.itemsPerSecond} tokensPerSecond={s.tokensPerSecond} eta={s.eta} elapsed={s.elapsed} />
+                    {s.slots.length && !ended ? (
+                        <Box marginTop={1}>
+                            <SlotsPanel slots={s.slots} maxRows={slotRows} />
+                        </Box>
+                    ) : null}
+                    <Box marginTop={1} flexDirection="column">
+                        <MetricsPanel report={s.report} verifier={s.verifier} maxRows={taskRows} />
+                    </Box>
+                    <Box marginTop={1}>
+                        <AccuracyChart accByTurn={s.report.overall.accByTurn} />
+                    </Box>
+                    {recent.length ? (
+                        <Box marginTop={1} flexDirection="column">
+                            {recent.map((l) => (
+                                <FinishedLine key={l.key} line={l} maxTurns={s.maxTurns} />
+                            ))}
+                        </Box>
+                    ) : null}
+                    <StateLine status={s.status} state={s.state} lastError={s.lastError} />
+                </Box>
+            )}
+            <Text wrap="truncate-end">
+                {bar.map((it, i) => (
+                    <Fragment key={it.id}>
+                        {i > 0 ? <Text color={theme.muted}> · </Text> : null}
+                        <Text color={theme.accent} bold>
+                            {it.keys}
+                        </Text>
+                        <Text color={theme.muted}> {it.id === "batchStop" && ended ? "quit" : it.label}</Text>
+                    </Fragment>
+                ))}
+            </Text>
+        </Box>
+    );
+}

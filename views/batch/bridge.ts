@@ -1,0 +1,172 @@
+import { MetricsAccumulator, standing } from "../../src/batch/metrics.js";
+import type { BatchEvent, ItemOutcome } from "../../src/batch/types.js";
+import { snippet } from "./format.js";
+import type { BatchStore, FinishedLine, SlotView } from "./store.js";
+
+/** Lines per <Static> chunk: the store never holds more than this many finished items. */
+export const LOG_CHUNK = 50;
+
+export interface BatchBridgeOptions {
+    /** Store updates at most this often (tokens and items can arrive thousands of times a second); 0 = on every event. */
+    throttleMs?: number;
+    /** Sliding window of the tokens/s rate. */
+    windowMs?: number;
+    /** Re-computes rates and ETA this often while running, even with no events. */
+    tickMs?: number;
+    now?: () => number;
+    /** Outcomes already stored in a resumed run, so the metrics cover the whole run (not only this session). */
+    preload?: (runDir: string) => Iterable<ItemOutcome>;
+}
+
+export interface BatchBridge {
+    onEvent(e: BatchEvent): void;
+    /** Writes the pending state to the store now. */
+    flush(): void;
+    dispose(): void;
+}
+
+/**
+ * Turns BatchEvents into dashboard state. Running sums live here and are copied to the store on
+ * flush, so a fast run costs one store update (one Ink render) per throttle interval.
+ */
+export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = {}): BatchBridge {
+    const throttleMs = opts.throttleMs ?? 150;
+    const windowMs = opts.windowMs ?? 10_000;
+    const now = opts.now ?? (() => performance.now());
+    const maxTurns = store.getState().maxTurns;
+    const metrics = new MetricsAccumulator(maxTurns);
+    let metricsDirty = false;
+    let slots: SlotView[] = [];
+    let log = store.getState().log;
+    let logChunk = store.getState().logChunk;
+    let lineKey = 0;
+    let t0: number | null = null;
+    let sessionItems = 0;
+    let total = 0;
+    let done = 0;
+    let errors = 0;
+    /** Token counts bucketed by 250 ms: a bounded sliding window whatever the event rate. */
+    const buckets: { t: number; n: number }[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let ticker: ReturnType<typeof setInterval> | null = null;
+    let pending: Partial<ReturnType<BatchStore["getState"]>> = {};
+
+    const pushLine = (line: Omit<FinishedLine, "key">) => {
+        if (log.length >= LOG_CHUNK) {
+            log = [];
+            logChunk++;
+        }
+        log = [...log, { key: lineKey++, ...line }];
+    };
+
+    const flush = () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        const t = now();
+        const elapsed = t0 === null ? 0 : (t - t0) / 1000;
+        while (buckets.length && t - buckets[0]!.t > windowMs) buckets.shift();
+        const windowSec = Math.min(windowMs / 1000, Math.max(elapsed, 1e-3));
+        const tokens = buckets.reduce((a, b) => a + b.n, 0);
+        const rate = elapsed > 0 ? sessionItems / elapsed : 0;
+        const left = Math.max(0, total - done - errors);
+        store.setState({
+            ...pending,
+            total,
+            done,
+            errors,
+            elapsed,
+            itemsPerSecond: rate,
+            tokensPerSecond: t0 === null ? 0 : tokens / windowSec,
+            eta: left === 0 ? 0 : rate > 0 ? left / rate : null,
+            slots: slots.map((s) => ({ ...s })),
+            log,
+            logChunk,
+            ...(metricsDirty ? { report: metrics.report() } : {})
+        });
+        pending = {};
+        metricsDirty = false;
+    };
+
+    const schedule = () => {
+        if (throttleMs <= 0) flush();
+        else timer ??= setTimeout(flush, throttleMs);
+    };
+
+    const stopTimers = () => {
+        if (timer) clearTimeout(timer);
+        if (ticker) clearInterval(ticker);
+        timer = ticker = null;
+    };
+
+    const onEvent = (e: BatchEvent) => {
+        switch (e.type) {
+            case "start":
+                t0 = now();
+                total = e.total;
+                done = e.alreadyDone;
+                slots = Array.from({ length: e.parallel }, () => ({ phase: "idle" as const }));
+                if (e.alreadyDone > 0 && opts.preload) {
+                    for (const o of opts.preload(e.runDir)) metrics.add(o);
+                    metricsDirty = true;
+                }
+                pending = { ...pending, status: "running", runDir: e.runDir, alreadyDone: e.alreadyDone, todo: e.todo };
+                if (opts.tickMs !== 0 && throttleMs > 0) {
+                    ticker = setInterval(flush, opts.tickMs ?? 1000);
+                    ticker.unref?.();
+                }
+                flush();
+                return;
+            case "slot": {
+                const prev = slots[e.slot] ?? { phase: "idle" };
+                const same = e.itemId !== undefined && e.itemId === prev.itemId;
+                slots[e.slot] =
+                    e.phase === "idle"
+                        ? { phase: "idle" }
+                        : {
+                              phase: e.phase,
+                              itemId: e.itemId ?? prev.itemId,
+                              question: e.question !== undefined ? snippet(e.question, 120) : same ? prev.question : undefined,
+                              instructionKey: e.phase === "reflect" || e.phase === "correct" ? (e.detail ?? prev.instructionKey) : undefined
+                          };
+                break;
+            }
+            case "tokens": {
+                const t = now();
+                const last = buckets[buckets.length - 1];
+                if (last && t - last.t < 250) last.n += e.count;
+                else buckets.push({ t, n: e.count });
+                break;
+            }
+            case "item": {
+                sessionItems++;
+                done = e.done;
+                total = e.total;
+                metrics.add(e.outcome);
+                metricsDirty = true;
+                const chains = e.outcome.chains;
+                pushLine({ itemId: e.outcome.itemId, task: e.outcome.task, t1: e.outcome.t1, samples: chains.length, correctAtMax: chains.filter((c) => standing(c, maxTurns)).length });
+                break;
+            }
+            case "item-error":
+                errors++;
+                total = e.total;
+                pushLine({ itemId: e.itemId, task: e.task, t1: null, samples: 0, correctAtMax: 0, error: e.error });
+                pending = { ...pending, lastError: `${e.itemId}: ${e.error}` };
+                break;
+            case "state":
+                pending = { ...pending, state: e.message };
+                break;
+            case "done":
+                stopTimers();
+                done = e.done;
+                total = e.total;
+                pending = { ...pending, status: "done", interrupted: e.interrupted, state: null };
+                slots = slots.map(() => ({ phase: "idle" as const }));
+                flush();
+                return;
+        }
+        schedule();
+    };
+
+    return { onEvent, flush, dispose: stopTimers };
+}
