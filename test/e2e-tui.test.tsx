@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, SettingsStore } from "../src/settings.js";
 import { DEMO_TASKS } from "../src/tasks/demo.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { mountLab } from "../views/run.js";
+import { until } from "./helpers/ink.js";
 
 const sessions = mkdtempSync(join(tmpdir(), "rl-tui-sessions-"));
 const confDir = mkdtempSync(join(tmpdir(), "rl-tui-conf-"));
@@ -19,15 +20,6 @@ afterAll(() => {
     rmSync(confDir, { recursive: true, force: true });
 });
 
-async function until(frame: () => string | undefined, pred: (f: string) => boolean, what: string, ms = 60_000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-        const f = frame() ?? "";
-        if (pred(f)) return f;
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
-        await new Promise((r) => setTimeout(r, 25));
-    }
-}
 
 describe("the lab TUI on the real model", () => {
     it("steps a question through answer, verdict, reflection and correction, then quits with the steps on disk", async () => {
@@ -36,26 +28,26 @@ describe("the lab TUI on the real model", () => {
         const start = DEMO_TASKS.items.findIndex((i) => i.id === "math-02");
         const { controller, element } = mountLab({ lab, tasks: DEMO_TASKS, settingsStore: new SettingsStore(confDir), startIndex: start });
         const ui = render(element);
-        const frame = () => ui.lastFrame();
+        const frame = () => ui.lastFrame() ?? "";
         const press = (k: string) => ui.stdin.write(k);
         try {
-            let f = await until(frame, (x) => x.includes("Solve for x"), "the question");
+            let f = await until(frame, (x) => x.includes("Solve for x"), "the question", 60_000);
             expect(f).toContain("SmolLM2-135M-Instruct.Q4_1.gguf");
             expect(f).toMatch(/CPU · gpu 0\/\d+ layers · ctx 4096/);
 
             press(" ");
-            f = await until(frame, (x) => x.includes("turn 1 · answer") && !x.includes("answering ·"), "turn 1");
+            f = await until(frame, (x) => x.includes("turn 1 · answer") && !x.includes("answering ·"), "turn 1", 60_000);
             expect(f).toMatch(/\d+(\.\d)? tok\/s/);
             press(" ");
-            f = await until(frame, (x) => /✓ correct|✗ incorrect/.test(x), "the verdict");
+            f = await until(frame, (x) => /✓ correct|✗ incorrect/.test(x), "the verdict", 60_000);
             const correct = f.includes("✓ correct");
             if (!correct) {
                 press(" ");
-                f = await until(frame, (x) => x.includes("reflection [2-4-1]") && !x.includes("reflecting ·"), "the reflection");
+                f = await until(frame, (x) => x.includes("reflection [2-4-1]") && !x.includes("reflecting ·"), "the reflection", 60_000);
                 press(" ");
-                f = await until(frame, (x) => x.includes("turn 2 · answer") && !x.includes("correcting ·"), "turn 2");
+                f = await until(frame, (x) => x.includes("turn 2 · answer") && !x.includes("correcting ·"), "turn 2", 60_000);
                 press(" ");
-                f = await until(frame, (x) => (x.match(/✓ correct|✗ incorrect/g) ?? []).length >= 2, "the turn-2 verdict");
+                f = await until(frame, (x) => (x.match(/✓ correct|✗ incorrect/g) ?? []).length >= 2, "the turn-2 verdict", 60_000);
             }
             expect(f).toContain("done");
             press("q");

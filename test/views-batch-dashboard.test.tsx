@@ -1,6 +1,5 @@
 // The batch dashboard: its store and bridge driven by scripted BatchEvents, and runBatchDashboard on scripted slots.
 import { afterAll, describe, expect, it } from "vitest";
-import { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import { runBatchDashboard } from "../views/batch/run.js";
 import { createBatchStore } from "../views/batch/store.js";
 import { tinyConfig, tinyTasks, wrongThenRight } from "./helpers/batchTasks.js";
 import { scriptedParallel } from "./helpers/scriptedBackend.js";
+import { until, FakeStdout, FakeStdin } from "./helpers/ink.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rl-views-batch-"));
 afterAll(() => {
@@ -24,15 +24,6 @@ afterAll(() => {
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(get: () => T, pred: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
-    const t0 = Date.now();
-    for (;;) {
-        const v = get();
-        if (pred(v)) return v;
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last:\n${String(v)}`);
-        await tick(10);
-    }
-}
 
 const OUTCOMES: ItemOutcome[] = [
     { itemId: "a1", task: "alpha", t1: true, chains: [] },
@@ -124,35 +115,6 @@ describe("batch dashboard (scripted events)", () => {
 
 // --- runBatchDashboard on a real startBatch with scripted slots ---
 
-class FakeStdout extends EventEmitter {
-    columns = 100;
-    rows = 40;
-    isTTY = false;
-    out = "";
-    write = (s: string) => {
-        this.out += s;
-        return true;
-    };
-}
-class FakeStdin extends EventEmitter {
-    isTTY = true;
-    private data: string | null = null;
-    write(data: string) {
-        this.data = data;
-        this.emit("readable");
-    }
-    read() {
-        const d = this.data;
-        this.data = null;
-        return d;
-    }
-    setEncoding() {}
-    setRawMode() {}
-    resume() {}
-    pause() {}
-    ref() {}
-    unref() {}
-}
 
 const hardware = { gpu: "cpu", gpuLayers: "auto", vramCapMiB: null, threads: null } as const;
 

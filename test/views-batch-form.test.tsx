@@ -12,6 +12,7 @@ import { closeMathWorker } from "../src/verify/math.js";
 import { mountLab } from "../views/run.js";
 import { ScriptedBackend, scriptedParallel } from "./helpers/scriptedBackend.js";
 import { tinyTasks, wrongThenRight } from "./helpers/batchTasks.js";
+import { until } from "./helpers/ink.js";
 
 const sessions = mkdtempSync(join(tmpdir(), "rl-batch-form-sessions-"));
 const confDir = mkdtempSync(join(tmpdir(), "rl-batch-form-conf-"));
@@ -21,15 +22,6 @@ afterAll(() => {
     rmSync(confDir, { recursive: true, force: true });
 });
 
-async function until(frame: () => string | undefined, pred: (f: string) => boolean, what: string, ms = 10_000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-        const f = frame() ?? "";
-        if (pred(f)) return f;
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
-        await new Promise((r) => setTimeout(r, 10));
-    }
-}
 
 describe("the batch screen in the lab", () => {
     it("opens the form with b, edits fields, starts a run on a scripted parallel backend, and returns with esc", async () => {
@@ -46,7 +38,7 @@ describe("the batch screen in the lab", () => {
             }
         });
         const ui = render(element);
-        const frame = () => ui.lastFrame();
+        const frame = () => ui.lastFrame() ?? "";
         const press = async (keys: string) => {
             ui.stdin.write(keys);
             await new Promise((r) => setTimeout(r, 25));

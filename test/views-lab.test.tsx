@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EventEmitter } from "node:events";
 import { render } from "ink-testing-library";
 import { closeLab, openLab } from "../src/lab.js";
 import { DEFAULT_SETTINGS, SettingsStore } from "../src/settings.js";
@@ -12,6 +11,7 @@ import { closeMathWorker } from "../src/verify/math.js";
 import { KEYMAP } from "../views/keymap.js";
 import { mountLab, runTui } from "../views/run.js";
 import { ScriptedBackend } from "./helpers/scriptedBackend.js";
+import { until, FakeStdout, FakeStdin } from "./helpers/ink.js";
 
 const sessions = mkdtempSync(join(tmpdir(), "rl-views-sessions-"));
 const confDir = mkdtempSync(join(tmpdir(), "rl-views-conf-"));
@@ -22,15 +22,6 @@ afterAll(() => {
     rmSync(confDir, { recursive: true, force: true });
 });
 
-async function until(frame: () => string | undefined, pred: (f: string) => boolean, what: string, ms = 10_000): Promise<string> {
-    const t0 = Date.now();
-    for (;;) {
-        const f = frame() ?? "";
-        if (pred(f)) return f;
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
-        await new Promise((r) => setTimeout(r, 10));
-    }
-}
 
 describe("the lab TUI", () => {
     it("steps through answer, verdict, reflection and correction; re-rolls, cycles, moves and quits", async () => {
@@ -51,7 +42,7 @@ describe("the lab TUI", () => {
         const lab = await openLab({ settings: { ...DEFAULT_SETTINGS, instructions: "fixed:1-3-2", maxTurns: 2 }, kind: "lab", backend, sessionsDir: sessions });
         const { controller, element } = mountLab({ lab, tasks, settingsStore });
         const ui = render(element);
-        const frame = () => ui.lastFrame();
+        const frame = () => ui.lastFrame() ?? "";
         const press = async (keys: string) => {
             ui.stdin.write(keys);
             await new Promise((r) => setTimeout(r, 20));
@@ -118,36 +109,6 @@ describe("the lab TUI", () => {
     });
 });
 
-/** Minimal TTY stand-ins for runTui (ink-testing-library does not export its own). */
-class FakeStdout extends EventEmitter {
-    columns = 100;
-    rows = 40;
-    isTTY = false;
-    out = "";
-    write = (s: string) => {
-        this.out += s;
-        return true;
-    };
-}
-class FakeStdin extends EventEmitter {
-    isTTY = true;
-    private data: string | null = null;
-    write(data: string) {
-        this.data = data;
-        this.emit("readable");
-    }
-    read() {
-        const d = this.data;
-        this.data = null;
-        return d;
-    }
-    setEncoding() {}
-    setRawMode() {}
-    resume() {}
-    pause() {}
-    ref() {}
-    unref() {}
-}
 
 describe("runTui", () => {
     it("opens the lab, runs until q and prints the session folder", async () => {

@@ -81,7 +81,11 @@ export function matchKey(screen: Screen, input: string, key: Key): KeyBinding | 
 
 /** The help bar: the most important keys of a screen, in keymap order. */
 export function helpBarItems(screen: Screen): { id: KeyId; keys: string; label: string }[] {
-    return KEYMAP.filter((b) => b.bar && activeOn(b, screen)).map((b) => ({ id: b.id, keys: b.barKeys ?? b.keys, label: b.bar! }));
+    // The first binding of a key wins (q stops a batch run before it quits), and the bar shows only that one.
+    const seen = new Set<string>();
+    return KEYMAP.filter((b) => b.bar && activeOn(b, screen))
+        .map((b) => ({ id: b.id, keys: b.barKeys ?? b.keys, label: b.bar! }))
+        .filter((b) => !seen.has(b.keys) && seen.add(b.keys));
 }
 
 /** The help overlay: every binding, grouped by where it works. */

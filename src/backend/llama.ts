@@ -35,7 +35,7 @@ const REPEAT_WINDOW = 64;
  */
 export class LlamaHost implements ParallelBackend {
     readonly slots: Backend[];
-    private readonly scheduler = new LockstepScheduler<Token>();
+    readonly scheduler = new LockstepScheduler<Token>();
 
     private constructor(
         readonly info: BackendInfo,
@@ -203,7 +203,7 @@ class LlamaSlot implements Backend {
         }
         const text = model.detokenize(generated);
         const ms = performance.now() - t0;
-        return { text, stopReason, promptTokens: toEvaluate.length, outputTokens: generated.length, ms, tokensPerSecond: ms > 0 ? (generated.length * 1000) / ms : 0 };
+        return { text, stopReason, promptTokens: toEvaluate.length, cachedTokens: common, outputTokens: generated.length, ms, tokensPerSecond: ms > 0 ? (generated.length * 1000) / ms : 0 };
     }
 
     async dispose(): Promise<void> {

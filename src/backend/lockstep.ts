@@ -7,6 +7,8 @@
  */
 export class LockstepScheduler<T> {
     private readonly active = new Set<number>();
+    /** Batches flushed and slot-steps in them: steps / flushes is the mean batch occupancy (the bench reports it). */
+    readonly stats = { flushes: 0, steps: 0 };
     private readonly pending = new Map<number, { iter: AsyncIterator<T>; resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }>();
 
     /** Number of slots currently generating. */
@@ -45,6 +47,8 @@ export class LockstepScheduler<T> {
     private flush(): void {
         const batch = [...this.pending.entries()].sort((a, b) => a[0] - b[0]);
         this.pending.clear();
+        this.stats.flushes++;
+        this.stats.steps += batch.length;
         for (const [, p] of batch) p.iter.next().then(p.resolve, p.reject);
     }
 }

@@ -29,7 +29,10 @@ export type StopReason = "eos" | "maxTokens" | "abort" | "stop";
 export interface GenerateResult {
     text: string;
     stopReason: StopReason;
+    /** Prompt tokens evaluated for this call. */
     promptTokens: number;
+    /** Prompt tokens reused from the sequence's previous evaluation (a shared prefix), not evaluated again. */
+    cachedTokens?: number;
     outputTokens: number;
     /** Wall time of the generation, prompt evaluation included. */
     ms: number;

@@ -256,6 +256,7 @@ export class ReflectionLoop {
             sampler,
             seed: sampler.seed,
             prompt_tokens: result.promptTokens,
+            cached_tokens: result.cachedTokens,
             output_tokens: result.outputTokens,
             tokens_per_second: result.tokensPerSecond,
             stop_reason: result.stopReason,

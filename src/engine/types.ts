@@ -37,7 +37,9 @@ export interface StepRecord {
     instruction_key?: string;
     sampler?: SamplerSettings;
     seed?: number;
+    /** Prompt tokens evaluated, and those reused from the sequence's earlier evaluation (prefix reuse). */
     prompt_tokens?: number;
+    cached_tokens?: number;
     output_tokens?: number;
     tokens_per_second?: number;
     stop_reason?: StopReason;

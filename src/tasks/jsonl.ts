@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readText } from "./readText.js";
 import { basename, extname } from "node:path";
 import type { TaskFamily, TaskItem, TaskSet } from "./types.js";
 
@@ -168,16 +168,7 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
  * and their errors returned in `skipped`. Duplicate ids are errors naming both lines (the first wins).
  */
 export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): Promise<JsonlLoadResult> {
-    let text: string;
-    try {
-        text = await readFile(path, "utf8");
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") throw new Error(`task file not found: ${path}`);
-        if (code === "EISDIR") throw new Error(`task file is a directory, not a .jsonl file: ${path}`);
-        throw new Error(`cannot read task file ${path}: ${(e as Error).message}`);
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const text = await readText(path);
 
     const name = basename(path, extname(path));
     const items: TaskItem[] = [];

@@ -6,6 +6,7 @@ import type { Backend, BackendInfo, ChatMessage, GenerateRequest, GenerateResult
  */
 export class ScriptedBackend implements Backend {
     readonly calls: GenerateRequest[] = [];
+    private count = 0;
     readonly info: BackendInfo = {
         kind: "fake",
         modelPath: "/fake/model.gguf",
@@ -21,7 +22,8 @@ export class ScriptedBackend implements Backend {
 
     constructor(
         private readonly script: string[] | ((messages: ChatMessage[], call: number) => string),
-        private readonly opts: { chunkDelayMs?: number } = {}
+        /** keepCalls: false for long runs (the memory bench), where remembering every request would be the leak. */
+        private readonly opts: { chunkDelayMs?: number; keepCalls?: boolean } = {}
     ) {}
 
     renderPrompt(messages: ChatMessage[]): string {
@@ -29,8 +31,8 @@ export class ScriptedBackend implements Backend {
     }
 
     async generate(req: GenerateRequest): Promise<GenerateResult> {
-        this.calls.push(req);
-        const n = this.calls.length - 1;
+        const n = this.count++;
+        if (this.opts.keepCalls !== false) this.calls.push(req);
         const text = typeof this.script === "function" ? this.script(req.messages, n) : this.script[n];
         if (text === undefined) throw new Error(`scripted backend: no reply scripted for call ${n}`);
         const t0 = performance.now();
@@ -57,7 +59,7 @@ export class ScriptedBackend implements Backend {
 export function scriptedParallel(
     slots: number,
     script: (messages: ChatMessage[], call: number) => string,
-    opts: { chunkDelayMs?: number } = {}
+    opts: { chunkDelayMs?: number; keepCalls?: boolean } = {}
 ): ParallelBackend & { calls: () => number } {
     let calls = 0;
     const backends = Array.from({ length: slots }, () => new ScriptedBackend((m) => script(m, calls++), opts));

@@ -109,7 +109,8 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                     for (const o of opts.preload(e.runDir)) metrics.add(o);
                     metricsDirty = true;
                 }
-                pending = { ...pending, status: "running", runDir: e.runDir, alreadyDone: e.alreadyDone, todo: e.todo };
+                // The loading messages end here.
+                pending = { ...pending, status: "running", state: null, runDir: e.runDir, alreadyDone: e.alreadyDone, todo: e.todo };
                 if (opts.tickMs !== 0 && throttleMs > 0) {
                     ticker = setInterval(flush, opts.tickMs ?? 1000);
                     ticker.unref?.();

@@ -1,6 +1,5 @@
 // Shared plumbing of the native-format importers: reading files, locating JSON values by line,
 // collecting per-item errors (throw the first, or skip and report them with skipInvalid).
-import { readFile } from "node:fs/promises";
 import { TaskFormatError } from "../jsonl.js";
 import type { TaskItem, TaskSet } from "../types.js";
 
@@ -17,19 +16,7 @@ export interface ImportResult {
 
 export type Importer = (path: string, opts?: ImportOptions) => Promise<ImportResult>;
 
-/** Reads a task file as UTF-8 without BOM; clear errors for missing files and directories. */
-export async function readText(path: string): Promise<string> {
-    let text: string;
-    try {
-        text = await readFile(path, "utf8");
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") throw new Error(`task file not found: ${path}`);
-        if (code === "EISDIR") throw new Error(`task file is a directory: ${path}`);
-        throw new Error(`cannot read task file ${path}: ${(e as Error).message}`);
-    }
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+export { readText } from "../readText.js";
 
 /** 1-based line of a character offset. */
 export function lineAt(text: string, offset: number): number {
