@@ -11,6 +11,7 @@ import type { ChatMessage } from "../src/backend/types.js";
 import type { ItemRecord } from "../src/engine/types.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { scriptedParallel } from "./helpers/scriptedBackend.js";
+import { tinyConfig } from "./helpers/batchTasks.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rl-batch-"));
 afterAll(() => {
@@ -37,21 +38,7 @@ const script = (messages: ChatMessage[]) => {
 };
 
 function config(tasks: string[], over: Partial<BatchConfig> = {}): BatchConfig {
-    return {
-        tasks,
-        format: "auto",
-        limit: null,
-        parallel: 3,
-        k: 2,
-        instructions: { kind: "fixed", keys: ["1-1-1", "2-2-2"] },
-        maxTurns: 2,
-        mode: "reflect",
-        verifier: "oracle",
-        sampler: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, seed: 5, maxTokens: 64 },
-        model: "default",
-        contextSize: 2048,
-        ...over
-    };
+    return { ...tinyConfig(tasks[0]!), tasks, k: 2, instructions: { kind: "fixed", keys: ["1-1-1", "2-2-2"] }, ...over };
 }
 
 const hardware = { gpu: "cpu", gpuLayers: "auto", vramCapMiB: null, threads: null } as const;
