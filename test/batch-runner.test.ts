@@ -158,6 +158,17 @@ describe("batch runner", () => {
         await expect(startBatch({ config: config([file]), out, hardware, backend: scriptedParallel(1, script), resume: true, promptsDir: prompts })).rejects.toThrow(/prompts changed/);
     });
 
+    it("spreads one item's sample chains over idle slots when no new items are left, keeping their order", async () => {
+        const out = join(dir, "run-steal");
+        const { events } = await run({ config: config([taskFile(2, "steal.jsonl")], { k: 3 }), out }, 3, 1);
+        const reflectSlots = new Set(events.filter((e) => e.type === "slot" && e.phase === "reflect" && e.itemId === "q1").map((e) => (e as { slot: number }).slot));
+        expect(reflectSlots.size).toBeGreaterThan(1);
+        const recs = records(out).filter((r) => r.item.id === "q1");
+        expect(recs.map((r) => `${r.sample!.instruction_key}#${r.sample!.sample_index}`)).toEqual(["1-1-1#0", "1-1-1#1", "1-1-1#2", "2-2-2#0", "2-2-2#1", "2-2-2#2"]);
+        expect(new Set(recs.map((r) => JSON.stringify(r.steps.slice(0, 2)))).size).toBe(1);
+        expect(reportRun(out).progress).toMatchObject({ done: 2, samples: 6 });
+    });
+
     it("is deterministic: the same seed and config give the same records whatever the parallelism", async () => {
         const file = taskFile(6, "det.jsonl");
         await run({ config: config([file], { parallel: 1 }), out: join(dir, "det-1") }, 1);

@@ -1,6 +1,6 @@
 import type { Backend, BackendInfo, ParallelBackend } from "../backend/types.js";
 import { ReflectionLoop, type OracleFn } from "../engine/loop.js";
-import type { EngineEvent, LoopConfig, StepKind } from "../engine/types.js";
+import type { EngineEvent, ItemRecord, LoopConfig, StepKind } from "../engine/types.js";
 import type { InstructionPool } from "../prompts/pool.js";
 import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem, TaskSet } from "../tasks/types.js";
@@ -65,33 +65,96 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         const stop = () => loops.forEach((l) => l.abort());
         o.signal?.addEventListener("abort", stop);
         const queue = [...todo];
+        /** Items whose turn-1 answer failed and whose sample chains are still being drawn. */
+        const open: ItemJob[] = [];
         const cfg = loopConfigOf(o.config);
+        // Idle slots wait here for chains of items whose turn 1 is still running elsewhere.
+        let answering = 0;
+        let wake: (() => void)[] = [];
+        const notify = () => {
+            const w = wake;
+            wake = [];
+            w.forEach((f) => f());
+        };
+        o.signal?.addEventListener("abort", notify);
+
+        const finish = (job: ItemJob) => {
+            if (job.finished || job.pending.length > 0 || job.running > 0 || job.aborted) return;
+            job.finished = true;
+            if (job.error !== null) {
+                store.putError(job.item.id, job.index, job.item.task, job.error);
+                errors++;
+                emit({ type: "item-error", itemId: job.item.id, task: job.item.task, error: job.error, done, total });
+                return;
+            }
+            // Samples in (instruction, sample) order, whichever slot drew them.
+            const samples = job.order.map((k) => job.results.get(k)!);
+            const result: ItemResult = { itemId: job.item.id, index: job.index, task: job.item.task, base: job.base.record, samples, outputTokens: job.outputTokens, ms: performance.now() - job.t0 };
+            store.putItem(result);
+            done++;
+            emit({ type: "item", result, outcome: outcomeOf(result), done, total });
+        };
+
+        /** Draws one chain of `job` on this slot; a slot that did not answer the item re-reads the shared prefix once. */
+        const drawChain = async (job: ItemJob, slot: number, backend: Backend) => {
+            const { key, s } = job.pending.shift()!;
+            job.running++;
+            try {
+                const chain = job.base.fork(key, s, { backend, onEvent: slotEvents(job, slot, emit) });
+                if (await runLoop(chain, "end", loops)) job.results.set(`${key}#${s}`, chain.record);
+                else job.aborted = true;
+            } catch (e) {
+                job.error ??= (e as Error).message;
+                job.pending.length = 0;
+            } finally {
+                job.running--;
+            }
+            if (!o.signal?.aborted) finish(job);
+        };
 
         const worker = async (slot: number, backend: Backend) => {
             for (;;) {
                 if (o.signal?.aborted) break;
                 const next = queue.shift();
-                if (!next) break;
-                const { item, index } = next;
-                emit({ type: "slot", slot, phase: "question", itemId: item.id, question: item.question });
-                try {
-                    const result = await processItem(item, index, slot, backend, cfg, o, loops, emit);
-                    if (!result) break; // aborted: the item stays missing, for --resume
-                    store.putItem(result);
-                    done++;
-                    emit({ type: "item", result, outcome: outcomeOf(result), done, total });
-                } catch (e) {
-                    if (o.signal?.aborted) break;
-                    const msg = (e as Error).message;
-                    store.putError(item.id, index, item.task, msg);
-                    errors++;
-                    emit({ type: "item-error", itemId: item.id, task: item.task, error: msg, done, total });
+                if (next) {
+                    const job = newJob(next.item, next.index);
+                    emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
+                    answering++;
+                    try {
+                        job.base = new ReflectionLoop(next.item, cfg, { backend, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit) });
+                        if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
+                    } catch (e) {
+                        if (o.signal?.aborted) break;
+                        job.error = (e as Error).message;
+                        finish(job);
+                        continue;
+                    } finally {
+                        answering--;
+                        notify();
+                    }
+                    if (!job.base.isDone) {
+                        const keys = o.config.mode === "retry" ? [o.pool.keys[0]!] : instructionsFor(o.config.instructions, o.pool, job.item.id, job.index, o.config.sampler.seed);
+                        for (const key of keys) for (let s = 0; s < o.config.k; s++) job.pending.push({ key, s });
+                        job.order = job.pending.map(({ key, s }) => `${key}#${s}`);
+                        open.push(job);
+                        notify();
+                    }
+                    // The item's own chains first, on its own sequence: they reuse its evaluated prefix.
+                    while (job.pending.length > 0 && !o.signal?.aborted) await drawChain(job, slot, backend);
+                    finish(job);
+                    continue;
                 }
+                // No new items: help with the chains of items still open, so no sequence idles in the tail.
+                const other = open.find((j) => j.pending.length > 0);
+                if (other) await drawChain(other, slot, backend);
+                else if (answering > 0) await new Promise<void>((r) => wake.push(r));
+                else break;
             }
             emit({ type: "slot", slot, phase: "idle" });
         };
         await Promise.all(o.backend.slots.map((b, i) => worker(i, b)));
         o.signal?.removeEventListener("abort", stop);
+        o.signal?.removeEventListener("abort", notify);
         const summary = { done, total, errors, interrupted: o.signal?.aborted === true, seconds: (performance.now() - t0) / 1000 };
         emit({ type: "done", ...summary });
         return summary;
@@ -100,50 +163,50 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     }
 }
 
-async function processItem(
-    item: TaskItem,
-    index: number,
-    slot: number,
-    backend: Backend,
-    cfg: LoopConfig,
-    o: BatchRunOptions,
-    loops: Set<ReflectionLoop>,
-    emit: (e: BatchEvent) => void
-): Promise<ItemResult | null> {
-    const t0 = performance.now();
-    let outputTokens = 0;
-    const onEvent = (e: EngineEvent) => {
-        if (e.type === "prompt") emit({ type: "slot", slot, phase: PHASE_OF[e.kind], itemId: item.id, detail: e.instruction_key });
-        else if (e.type === "phase" && e.phase === "verifying") emit({ type: "slot", slot, phase: "verify", itemId: item.id });
+interface ItemJob {
+    item: TaskItem;
+    index: number;
+    base: ReflectionLoop;
+    /** Chains not yet started, and the (instruction#sample) order results are stored in. */
+    pending: { key: string; s: number }[];
+    order: string[];
+    results: Map<string, ItemRecord>;
+    running: number;
+    aborted: boolean;
+    /** Stored (or its error stored): whoever draws the last chain finishes the item, exactly once. */
+    finished: boolean;
+    error: string | null;
+    outputTokens: number;
+    t0: number;
+}
+
+function newJob(item: TaskItem, index: number): ItemJob {
+    return { item, index, base: undefined as unknown as ReflectionLoop, pending: [], order: [], results: new Map(), running: 0, aborted: false, finished: false, error: null, outputTokens: 0, t0: performance.now() };
+}
+
+/** Engine events of one item on one slot, turned into the dashboard's slot and token events. */
+function slotEvents(job: ItemJob, slot: number, emit: (e: BatchEvent) => void): (e: EngineEvent) => void {
+    const itemId = job.item.id;
+    return (e) => {
+        if (e.type === "prompt") emit({ type: "slot", slot, phase: PHASE_OF[e.kind], itemId, detail: e.instruction_key });
+        else if (e.type === "phase" && e.phase === "verifying") emit({ type: "slot", slot, phase: "verify", itemId });
         else if (e.type === "step" && e.step.output_tokens) {
-            outputTokens += e.step.output_tokens;
+            job.outputTokens += e.step.output_tokens;
             emit({ type: "tokens", slot, count: e.step.output_tokens });
         }
     };
-    const run = async (loop: ReflectionLoop, steps: number | "end") => {
-        loops.add(loop);
-        try {
-            if (steps === "end") await loop.runToEnd();
-            else for (let i = 0; i < steps && !loop.isDone; i++) await loop.next();
-        } finally {
-            loops.delete(loop);
-        }
-        return loop.record.status !== "aborted";
-    };
-    const base = new ReflectionLoop(item, cfg, { backend, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent });
-    if (!(await run(base, 2))) return null; // answer, verify
-    const samples = [];
-    if (!base.isDone) {
-        const keys = o.config.mode === "retry" ? [o.pool.keys[0]!] : instructionsFor(o.config.instructions, o.pool, item.id, index, o.config.sampler.seed);
-        for (const key of keys) {
-            for (let s = 0; s < o.config.k; s++) {
-                const chain = base.fork(key, s);
-                if (!(await run(chain, "end"))) return null;
-                samples.push(chain.record);
-            }
-        }
+}
+
+/** Runs `steps` steps (or to the end); false when the loop was aborted. */
+async function runLoop(loop: ReflectionLoop, steps: number | "end", loops: Set<ReflectionLoop>): Promise<boolean> {
+    loops.add(loop);
+    try {
+        if (steps === "end") await loop.runToEnd();
+        else for (let i = 0; i < steps && !loop.isDone; i++) await loop.next();
+    } finally {
+        loops.delete(loop);
     }
-    return { itemId: item.id, index, task: item.task, base: base.record, samples, outputTokens, ms: performance.now() - t0 };
+    return loop.record.status !== "aborted";
 }
 
 export interface RunManifest {
