@@ -107,7 +107,16 @@ export class LlamaHost implements ParallelBackend {
         return { info: this.info, renderPrompt: (m) => slot.renderPrompt(m), generate: (r) => slot.generate(r), dispose: () => this.dispose() };
     }
 
+    /** Prompt tokens by message list: the loop renders a prompt for its record, then generates the same list. */
+    private readonly tokenCache = new WeakMap<ChatMessage[], Token[]>();
+
     tokens(messages: ChatMessage[]): Token[] {
+        let tokens = this.tokenCache.get(messages);
+        if (!tokens) this.tokenCache.set(messages, (tokens = this.tokenize(messages)));
+        return tokens;
+    }
+
+    private tokenize(messages: ChatMessage[]): Token[] {
         const items: ChatHistoryItem[] = messages.map((m) => (m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }));
         // An empty model turn at the end asks the model to write the next one.
         items.push({ type: "model", response: [] });

@@ -121,7 +121,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                     emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
                     answering++;
                     try {
-                        job.base = new ReflectionLoop(next.item, cfg, { backend, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit) });
+                        job.base = new ReflectionLoop(next.item, cfg, { backend, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
                         if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
                     } catch (e) {
                         if (o.signal?.aborted) break;

@@ -19,6 +19,8 @@ export interface LoopDeps {
     /** Index of this reflection in the run, for round-robin / random instruction selection. */
     selectionIndex?: number;
     onEvent?: (e: EngineEvent) => void;
+    /** Emit "text" events while generating (the TUI streams them); batch runs switch it off to spare the main thread. */
+    stream?: boolean;
 }
 
 /**
@@ -244,7 +246,7 @@ export class ReflectionLoop {
             messages,
             sampler,
             signal: this.abortController.signal,
-            onText: (text) => this.emit({ type: "text", kind, turn, text })
+            onText: this.deps.stream === false ? undefined : (text) => this.emit({ type: "text", kind, turn, text })
         });
         const step: StepRecord = {
             kind,
@@ -304,7 +306,7 @@ export class ReflectionLoop {
             const sampler = this.sampler("verify", turn, sampleIndex);
             this.emit({ type: "prompt", kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt });
             this.abortController = new AbortController();
-            const { verdict, result } = await runSelfVerify(this.deps.backend, call, sampler, (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
+            const { verdict, result } = await runSelfVerify(this.deps.backend, call, sampler, this.deps.stream === false ? undefined : (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
             step = {
                 kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt, output: result.text,
                 verdict: { ...verdict, mode: "self" }, oracle_verdict: oracle, sampler, seed: sampler.seed,
