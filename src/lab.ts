@@ -35,7 +35,7 @@ export function versions(): Record<string, string> {
             return "?";
         }
     };
-    const own = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+    const own = (require("../package.json") as { version: string }).version;
     return { "reflect-lab": own, "node-llama-cpp": v("node-llama-cpp"), node: process.version };
 }
 

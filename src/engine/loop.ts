@@ -172,7 +172,7 @@ export class ReflectionLoop {
             const turn = refl.turn;
             const samples = this.record.steps.filter((st) => st.kind === "reflect" && st.turn === turn).length;
             // Drop the reflection and whatever followed it from the conversation and the effective results.
-            for (const st of this.record.steps) if (this.record.steps.indexOf(st) >= this.record.steps.indexOf(refl)) st.superseded = true;
+            for (const st of this.record.steps.slice(this.record.steps.indexOf(refl))) st.superseded = true;
             this.record.correct_by_turn.length = turn;
             this.record.status = "running";
             delete this.record.finished_at;

@@ -1,8 +1,9 @@
 import { Box, Text, useInput, useStdout } from "ink";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import { useStore } from "zustand";
 import { HelpOverlay } from "../HelpOverlay.js";
 import { helpBarItems, matchKey } from "../keymap.js";
+import { HelpBar } from "../HelpBar.js";
 import { theme } from "../theme.js";
 import { AccuracyChart } from "./AccuracyChart.js";
 import { FinishedLine } from "./FinishedLine.js";
@@ -103,17 +104,7 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                     <StateLine status={s.status} state={s.state} lastError={s.lastError} />
                 </Box>
             )}
-            <Text wrap="truncate-end">
-                {bar.map((it, i) => (
-                    <Fragment key={it.id}>
-                        {i > 0 ? <Text color={theme.muted}> · </Text> : null}
-                        <Text color={theme.accent} bold>
-                            {it.keys}
-                        </Text>
-                        <Text color={theme.muted}> {it.id === "batchStop" && ended ? "quit" : it.label}</Text>
-                    </Fragment>
-                ))}
-            </Text>
+            <HelpBar screen="batch" items={bar} label={(it) => (it.id === "batchStop" && ended ? "quit" : it.label)} />
         </Box>
     );
 }
