@@ -82,7 +82,11 @@ export class LlamaHost implements ParallelBackend {
             lora: opts.lora?.length ? { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
         });
         // Resolving the Jinja chat template costs ~0.6 s of main-thread time: once per model.
-        const chatWrapper = resolveChatWrapper(model);
+        // The model's own Jinja template, as transformers renders it at training time (same tokens; see
+        // test/e2e-training.test.ts); node-llama-cpp's "auto" would swap in a family wrapper (ChatML here,
+        // which drops the template's default system prompt and doubles BOS on SmolLM2).
+        const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
+        const chatWrapper = resolveChatWrapper(model, hasTemplate ? { type: "jinjaTemplate" } : {});
         const compute: ComputeBackend = llama.gpu === false ? "cpu" : llama.gpu;
         const info: BackendInfo = {
             kind: "node-llama-cpp",
