@@ -3,10 +3,11 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { formatReport } from "../src/batch/metrics.js";
 import { parseInstructionPlan } from "../src/batch/plan.js";
+import { describeReflector, reflectorFromAdapters, reflectorFromTraining } from "../src/batch/reflector.js";
 import { ProgressLines } from "../src/batch/progress.js";
 import { reportRun } from "../src/batch/report.js";
 import { startBatch, type BatchRequest } from "../src/batch/session.js";
-import type { BatchConfig } from "../src/batch/types.js";
+import type { BatchConfig, ReflectorSpec } from "../src/batch/types.js";
 import { PROMPTS_DIR } from "../src/paths.js";
 import { loadInstructionPool } from "../src/prompts/pool.js";
 import type { SettingsStore } from "../src/settings.js";
@@ -42,6 +43,9 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--max-tokens <n>", "tokens per generation", int("--max-tokens", 1))
         .option("-m, --model <gguf|hf:uri>", "model (default: the stored setting)")
         .option("--context-size <n>", "tokens per sequence", int("--context-size", 256))
+        .option("--trained <dir>", "a finished training run folder: its trained reflector/corrector (result.json) reflects and corrects; turn 1 stays with the base model")
+        .option("--reflector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as reflector (and corrector, unless --corrector-adapter)")
+        .option("--corrector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as corrector (default: the reflector's)")
         .option("-o, --out <dir>", "run folder (default sessions/batch-<time>)")
         .option("--resume", "finish the missing items of the run in --out (its stored config is used)")
         .option("--retry-errors", "rerun only the items of --out that errored")
@@ -51,6 +55,15 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             if ((o.resume || o.retryErrors) && !o.out) fail("--resume and --retry-errors need --out <run folder>");
             const s = store.load();
             const pool = loadInstructionPool(PROMPTS_DIR);
+            if (o.trained && (o.reflectorAdapter || o.correctorAdapter)) fail("give either --trained or --reflector-adapter/--corrector-adapter, not both");
+            if (o.correctorAdapter && !o.reflectorAdapter) fail("--corrector-adapter needs --reflector-adapter (or use --trained)");
+            if ((o.resume || o.retryErrors) && (o.trained || o.reflectorAdapter)) fail("--resume and --retry-errors use the run's stored reflector; drop --trained/--reflector-adapter");
+            let reflector: ReflectorSpec | null = null;
+            try {
+                reflector = o.trained ? reflectorFromTraining(o.trained) : o.reflectorAdapter ? reflectorFromAdapters(o.reflectorAdapter, o.correctorAdapter) : null;
+            } catch (e) {
+                fail((e as Error).message);
+            }
             const config: BatchConfig = {
                 tasks: o.tasks,
                 format: o.format,
@@ -63,7 +76,8 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 verifier: o.verifier ?? s.verifier,
                 sampler: { temperature: o.temperature ?? s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: o.seed ?? s.seed, maxTokens: o.maxTokens ?? s.maxTokens },
                 model: o.model ?? s.model,
-                contextSize: o.contextSize ?? s.contextSize
+                contextSize: o.contextSize ?? s.contextSize,
+                reflector
             };
             const controller = new AbortController();
             let interrupts = 0;
@@ -123,7 +137,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
             else {
                 const p = r.progress;
-                process.stdout.write(`${r.run}: ${p.done}/${p.items} items done, ${p.errors} errors, ${p.samples} samples · model ${r.manifest.model.file} · verifier ${r.manifest.config.verifier} · mode ${r.manifest.config.mode}\n\n${formatReport(r.metrics)}\n`);
+                process.stdout.write(`${r.run}: ${p.done}/${p.items} items done, ${p.errors} errors, ${p.samples} samples · model ${r.manifest.model.file} · reflector ${describeReflector(r.manifest.config.reflector)} · verifier ${r.manifest.config.verifier} · mode ${r.manifest.config.mode}\n\n${formatReport(r.metrics)}\n`);
             }
         });
 }

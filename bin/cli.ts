@@ -7,6 +7,9 @@ import type { TaskFamily } from "../src/tasks/types.js";
 import { verifyOracle } from "../src/verify/oracle.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { addBatchCommands } from "./batch.js";
+import { addCompareCommand } from "./compare.js";
+import { addCurateCommand } from "./curate.js";
+import { addTrainCommand } from "./train.js";
 
 const int = (name: string) => (v: string) => {
     const n = Number(v);
@@ -143,6 +146,9 @@ export function buildProgram(): Command {
         .option("--setup <code>", "code: setup code run before the tests")
         .action(verify);
     addBatchCommands(program, store);
+    addCurateCommand(program);
+    addTrainCommand(program);
+    addCompareCommand(program);
     const config = program.command("config").description("show or change the stored settings");
     config.command("show").description("print the settings and where they are stored").action(() => {
         process.stdout.write(JSON.stringify({ path: store.path, settings: store.load() }, null, 2) + "\n");

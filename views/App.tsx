@@ -1,28 +1,39 @@
 import { Box, useApp, useInput } from "ink";
 import { BatchDashboard } from "./batch/BatchDashboard.js";
 import { BatchForm } from "./batch/BatchForm.js";
+import { CompareScreen } from "./compare/CompareScreen.js";
+import { CurateScreen } from "./curate/CurateScreen.js";
+import { TrainingScreen } from "./training/TrainingScreen.js";
 import { useLab, useUi } from "./context.js";
 import { Header } from "./Header.js";
 import { HelpBar } from "./HelpBar.js";
 import { HelpOverlay } from "./HelpOverlay.js";
 import { InstructionBar } from "./InstructionBar.js";
-import { matchKey } from "./keymap.js";
+import { matchKey, type Screen } from "./keymap.js";
 import { LivePane } from "./LivePane.js";
 import { SettingsScreen } from "./SettingsScreen.js";
 import { StatusLine } from "./StatusLine.js";
 import { StepsView } from "./StepsView.js";
+
+/** Screens that own their keys (forms with text editors, where q and ? are characters) and draw their own help bar. */
+const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare"]);
+
+/** The trainer reads local files only: an hf: model is trained from the file the lab downloaded, which the user names. */
+const trainingBase = (model: string): string | undefined => (model.startsWith("hf:") ? undefined : model);
 
 /** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
 export function App() {
     const { store, controller } = useLab();
     const { exit } = useApp();
     const screen = useUi((s) => s.screen);
+    const back = () => store.getState().setScreen("lab");
+    const quit = () => void controller.quit().then(() => exit());
 
     useInput((input, key) => {
         // Read the screen from the store, not the render closure: keys may arrive before the handler is re-subscribed.
         const ui = store.getState();
         // The batch screens own their keys (the form has a text editor, where q and ? are characters).
-        if (ui.screen === "batchForm" || ui.screen === "batch") return;
+        if (OWN_KEYS.has(ui.screen)) return;
         const b = matchKey(ui.screen, input, key);
         if (!b) return;
         switch (b.id) {
@@ -40,6 +51,11 @@ export function App() {
                 break;
             case "batch":
                 ui.setScreen("batchForm");
+                break;
+            case "curate":
+            case "train":
+            case "compare":
+                ui.setScreen(b.id);
                 break;
             case "next":
                 void controller.step();
@@ -79,6 +95,12 @@ export function App() {
                     onBack={() => store.getState().setScreen("lab")}
                     onQuit={() => void controller.quit().then(() => exit())}
                 />
+            ) : screen === "curate" ? (
+                <CurateScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
+            ) : screen === "train" ? (
+                <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: trainingBase(controller.lab.settings.model) }} onBack={back} onQuit={quit} />
+            ) : screen === "compare" ? (
+                <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "settings" ? (
                 <SettingsScreen />
             ) : screen === "help" ? (
@@ -90,7 +112,7 @@ export function App() {
                     <InstructionBar />
                 </Box>
             )}
-            {screen === "batchForm" || screen === "batch" ? null : (
+            {OWN_KEYS.has(screen) ? null : (
                 <>
                     <StatusLine />
                     <HelpBar screen={screen} />

@@ -1,6 +1,9 @@
 import type { Key } from "ink";
+import { COMPARE_KEYS } from "./compare/keys.js";
+import { CURATE_KEYS } from "./curate/keys.js";
+import { TRAINING_KEYS } from "./training/keys.js";
 
-export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch";
+export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare";
 
 export type KeyId =
     | "next"
@@ -25,6 +28,12 @@ export type KeyId =
     | "formNext"
     | "formStart"
     | "batchStop"
+    | "curate"
+    | "train"
+    | "compare"
+    | `curate.${string}`
+    | `train.${string}`
+    | `compare.${string}`
     | "quit";
 
 export interface KeyBinding {
@@ -65,6 +74,12 @@ export const KEYMAP: KeyBinding[] = [
     { id: "formStart", keys: "s", description: "batch form: start the run", bar: "start", when: ["batchForm"], match: (i) => i === "s" },
     // Before "quit": on the batch screen q stops the run instead of quitting.
     { id: "batchStop", keys: "q/ctrl+c", description: "stop the batch run (items in flight run again on --resume)", bar: "stop", barKeys: "q", when: ["batch"], match: (i, k) => i === "q" || (k.ctrl && i === "c") },
+    { id: "curate", keys: "c", description: "curate training sets (D+, D±, D_pref) from batch runs", when: ["lab"], match: (i) => i === "c" },
+    { id: "train", keys: "t", description: "training: launch SFT/DPO, watch loss live, past training runs", when: ["lab"], match: (i) => i === "t" },
+    { id: "compare", keys: "m", description: "measure: compare two batch runs (base vs trained reflector) side by side", when: ["lab"], match: (i) => i === "m" },
+    ...CURATE_KEYS,
+    ...TRAINING_KEYS,
+    ...COMPARE_KEYS,
     { id: "help", keys: "?", description: "help: every key (? or esc closes)", bar: "help", match: (i) => i === "?" },
     { id: "back", keys: "esc", description: "back to the lab (from a batch run once it has ended)", bar: "back", when: ["settings", "help", "batchForm", "batch"], match: (_i, k) => k.escape },
     { id: "quit", keys: "q/ctrl+c", description: "quit at any moment (aborts a running generation; every step is already saved)", bar: "quit", barKeys: "q", match: (i, k) => i === "q" || (k.ctrl && i === "c") }
@@ -96,6 +111,9 @@ export function helpOverlaySections(): { title: string; rows: KeyBinding[] }[] {
         { title: "settings", rows: only("settings") },
         { title: "batch form", rows: only("batchForm") },
         { title: "batch run", rows: only("batch") },
+        { title: "curation", rows: only("curate") },
+        { title: "training", rows: only("train") },
+        { title: "compare", rows: only("compare") },
         { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }
     ];
 }

@@ -105,6 +105,15 @@ export class LlamaHost implements ParallelBackend {
         return new LlamaHost(info, llama, model, context, chatWrapper, opts.reusePrefix ?? true);
     }
 
+    /**
+     * Teacher-forced log-probability of `continuation` as the assistant's reply to `messages`, on slot 0's
+     * sequence (which must be idle): how likely the model finds a given reflection, e.g. before and
+     * after a trained adapter. Returns the sum and the per-token mean (natural log).
+     */
+    async scoreReply(messages: ChatMessage[], continuation: string): Promise<{ tokens: number; logprob: number; mean: number }> {
+        return (this.slots[0] as LlamaSlot).score(this.tokens(messages), this.model.tokenize(continuation, false));
+    }
+
     /** The host as a single-slot Backend (the interactive lab): disposing it disposes the host. */
     single(): Backend {
         const slot = this.slots[0]!;
@@ -150,6 +159,30 @@ class LlamaSlot implements Backend {
 
     get info(): BackendInfo {
         return this.host.info;
+    }
+
+    async score(prompt: Token[], target: Token[]): Promise<{ tokens: number; logprob: number; mean: number }> {
+        if (target.length === 0) throw new Error("nothing to score: the continuation is empty");
+        const seq = this.sequence;
+        if (prompt.length + target.length > seq.contextSize) throw new Error(`prompt and continuation (${prompt.length + target.length} tokens) do not fit the context (${seq.contextSize})`);
+        await seq.eraseContextTokenRanges([{ start: 0, end: seq.nextTokenIndex }]);
+        const all = [...prompt, ...target];
+        // Raw logits after each position from the last prompt token on (those predict the target tokens):
+        // log p(t) = logit(t) - maxLogit - log(sum exp(logit - maxLogit)), untouched by any sampler setting.
+        const first = prompt.length - 1;
+        const results = await seq.controlledEvaluate(
+            all.map((t, i) => (i >= first && i < all.length - 1 ? [t, { generateNext: { logits: { filter: { tokens: [target[i - first]!], includeMax: true } }, totalLogitWeight: true } }] : t))
+        );
+        let logprob = 0;
+        for (let j = 0; j < target.length; j++) {
+            const next = results[first + j]?.next;
+            const logits = next?.logits;
+            const weight = next?.totalLogitWeight;
+            const own = logits?.get(target[j]!);
+            if (!logits || weight == null || own == null) throw new Error("node-llama-cpp returned no logits for scoring");
+            logprob += own - Math.max(...logits.values()) - Math.log(weight);
+        }
+        return { tokens: target.length, logprob, mean: logprob / target.length };
     }
 
     renderPrompt(messages: ChatMessage[]): string {

@@ -1,10 +1,11 @@
 import type { Backend, BackendInfo, ParallelBackend } from "../backend/types.js";
-import { ReflectionLoop, type OracleFn } from "../engine/loop.js";
+import { ReflectionLoop, type LoopDeps, type OracleFn } from "../engine/loop.js";
 import type { EngineEvent, ItemRecord, LoopConfig, StepKind } from "../engine/types.js";
 import type { InstructionPool } from "../prompts/pool.js";
 import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem, TaskSet } from "../tasks/types.js";
 import { instructionsFor } from "./plan.js";
+import { baseMismatch, describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig, BatchEvent, ItemOutcome, ItemResult, SlotPhase } from "./types.js";
 
@@ -13,7 +14,13 @@ export interface BatchRunOptions {
     runId: string;
     config: BatchConfig;
     tasks: TaskSet;
+    /** The generator's slots: turn-1 answers and `self` verification. */
     backend: ParallelBackend;
+    /**
+     * A trained reflector/corrector: slot i's reflect steps run on `reflect.slots[i]`, its correct steps on
+     * `correct.slots[i]` (each needs at least as many slots as `backend`); absent = the generator.
+     */
+    roles?: { reflect?: ParallelBackend; correct?: ParallelBackend };
     templates: TurnTemplates;
     pool: InstructionPool;
     oracle: OracleFn;
@@ -50,6 +57,9 @@ export function outcomeOf(r: ItemResult): ItemOutcome {
  */
 export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     const t0 = performance.now();
+    for (const [role, b] of Object.entries(o.roles ?? {}))
+        if (b && b.slots.length < o.backend.slots.length) throw new Error(`the ${role} backend has ${b.slots.length} slots, fewer than the generator's ${o.backend.slots.length}`);
+    const rolesOf = (slot: number): LoopDeps["roles"] => (o.roles ? { reflect: o.roles.reflect?.slots[slot], correct: o.roles.correct?.slots[slot] } : undefined);
     const store = RunStore.open(o.runDir);
     const emit = (e: BatchEvent) => o.onEvent?.(e);
     try {
@@ -60,6 +70,12 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         let done = [...status.values()].filter((s) => s === "done").length;
         let errors = 0;
         emit({ type: "start", total, alreadyDone: done, todo: todo.length, parallel: o.backend.slots.length, runDir: o.runDir });
+        if (o.config.reflector) {
+            // The dashboard's state line (and the headless progress) say which reflector this run measures.
+            const b = o.backend.info;
+            const mismatch = baseMismatch(o.config.reflector, { file: b.modelFile, sha256: b.modelSha256 });
+            emit({ type: "state", message: `reflector/corrector: ${describeReflector(o.config.reflector)} · turn 1 by the base model ${b.modelFile}${mismatch ? ` · warning: ${mismatch}` : ""}` });
+        }
 
         const loops = new Set<ReflectionLoop>();
         const stop = () => loops.forEach((l) => l.abort());
@@ -100,7 +116,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
             const { key, s } = job.pending.shift()!;
             job.running++;
             try {
-                const chain = job.base.fork(key, s, { backend, onEvent: slotEvents(job, slot, emit) });
+                const chain = job.base.fork(key, s, { backend, roles: rolesOf(slot), onEvent: slotEvents(job, slot, emit) });
                 if (await runLoop(chain, "end", loops)) job.results.set(`${key}#${s}`, chain.record);
                 else job.aborted = true;
             } catch (e) {
@@ -121,7 +137,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                     emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
                     answering++;
                     try {
-                        job.base = new ReflectionLoop(next.item, cfg, { backend, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
+                        job.base = new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
                         if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
                     } catch (e) {
                         if (o.signal?.aborted) break;
@@ -215,6 +231,8 @@ export interface RunManifest {
     created_at: string;
     config: BatchConfig;
     model: { file: string; path: string; sha256: string; adapters: string[] };
+    /** The trained reflector/corrector's files and hashes; null or absent (older runs) = the base model. */
+    reflector?: ReflectorManifest | null;
     backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences">;
     prompts_sha256: string;
     tasks: { name: string; items: number; ids_sha256: string };

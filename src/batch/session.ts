@@ -11,6 +11,7 @@ import type { Settings } from "../settings.js";
 import { loadTaskFiles } from "../tasks/load.js";
 import type { TaskFormatError } from "../tasks/jsonl.js";
 import type { TaskSet } from "../tasks/types.js";
+import { hashReflector, reflectorChange, roleModels, type ReflectorManifest } from "./reflector.js";
 import { runBatch, type BatchSummary, type RunManifest } from "./runner.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig, BatchEvent } from "./types.js";
@@ -28,6 +29,11 @@ export interface BatchRequest {
     promptsDir?: string;
     /** Injected in tests; default: node-llama-cpp with `parallel` sequences. */
     backend?: ParallelBackend;
+    /**
+     * The trained reflector/corrector's slots, injected in tests (with `backend`); default: one host per
+     * distinct file of `config.reflector` (the base model + its adapter, or the other GGUF), `parallel` sequences each.
+     */
+    roles?: { reflect?: ParallelBackend; correct?: ParallelBackend };
     onEvent?: (e: BatchEvent) => void;
     onSkipped?: (errors: TaskFormatError[]) => void;
     onProgress?: (msg: string) => void;
@@ -47,9 +53,14 @@ const idsHash = (set: TaskSet) => createHash("sha256").update(set.items.map((i) 
 
 /** Names every results-defining difference between a stored config and a requested one. */
 export function configDifferences(stored: BatchConfig, asked: BatchConfig): string[] {
-    const keys = Object.keys(stored) as (keyof BatchConfig)[];
-    return keys.filter((k) => k !== "parallel" && JSON.stringify(stored[k]) !== JSON.stringify(asked[k]));
+    const a = withReflector(stored);
+    const b = withReflector(asked);
+    const keys = Object.keys(a) as (keyof BatchConfig)[];
+    return keys.filter((k) => k !== "parallel" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
+
+/** Configs (and manifests) from before trained reflectors have no `reflector`: the base model. */
+export const withReflector = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null });
 
 /**
  * Starts (or resumes) a batch run: validates the run folder against its manifest, loads tasks,
@@ -60,11 +71,11 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
     const promptsDir = req.promptsDir ?? PROMPTS_DIR;
     const continuing = req.resume || req.retryErrors;
     let manifest: RunManifest | null = null;
-    let config = req.config;
+    let config = withReflector(req.config);
     if (RunStore.exists(runDir)) {
         if (!continuing) throw new Error(`${runDir} already holds a run; pass --resume to finish it (or --retry-errors), or choose another --out`);
         manifest = RunStore.readManifest<RunManifest>(runDir);
-        config = { ...manifest.config, parallel: req.config.parallel };
+        config = withReflector({ ...manifest.config, parallel: req.config.parallel });
     } else if (continuing) {
         throw new Error(`nothing to resume: ${runDir} holds no run (no manifest.json)`);
     }
@@ -75,6 +86,12 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
     if (manifest) {
         if (manifest.prompts_sha256 !== promptsHash) throw new Error(`the prompts changed since this run started (prompts/ sha256 ${promptsHash.slice(0, 12)} vs ${manifest.prompts_sha256.slice(0, 12)}); resuming would mix templates. Restore them or start a new run.`);
         if (manifest.tasks.ids_sha256 !== idsHash(tasks)) throw new Error(`the task files no longer give the same items as when this run started (${manifest.tasks.items} items then, ${tasks.items.length} now)`);
+    }
+    // Hashed before any model loads: a missing or changed adapter fails fast.
+    const reflector: ReflectorManifest | null = config.reflector ? await hashReflector(config.reflector) : null;
+    if (manifest) {
+        const change = reflectorChange(manifest.reflector ?? null, reflector);
+        if (change) throw new Error(change);
     }
     const backend =
         req.backend ??
@@ -88,7 +105,9 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
             threads: req.hardware.threads ?? undefined,
             onProgress: req.onProgress
         }));
+    const hosts: ParallelBackend[] = [];
     try {
+        const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts) : undefined);
         const b = backend.info;
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
         if (!manifest) {
@@ -98,6 +117,7 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
                 created_at: new Date().toISOString(),
                 config,
                 model: { file: b.modelFile, path: b.modelPath, sha256: b.modelSha256, adapters: b.adapters },
+                reflector,
                 backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences },
                 prompts_sha256: promptsHash,
                 tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
@@ -105,9 +125,35 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
             };
             RunStore.writeManifest(runDir, manifest);
         }
-        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
+        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, roles, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
         return { ...summary, runDir, manifest };
     } finally {
+        for (const h of hosts) await h.dispose();
         if (!req.backend) await backend.dispose();
     }
+}
+
+/**
+ * One host per distinct role file, `parallel` sequences each: the run's base GGUF with the LoRA adapter,
+ * or the fine-tuned GGUF. One adapter serving both roles loads once. Loaded hosts go into `hosts` (disposed by the caller).
+ */
+async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[]): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
+    const roles: { reflect?: ParallelBackend; correct?: ParallelBackend } = {};
+    for (const m of roleModels(config.reflector!)) {
+        req.onProgress?.(`loading the trained ${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
+        const host = await LlamaHost.load({
+            model: m.kind === "model" ? m.path : config.model,
+            lora: m.kind === "adapter" ? [{ path: m.path }] : undefined,
+            contextSize: config.contextSize,
+            sequences: config.parallel,
+            gpu: req.hardware.gpu,
+            gpuLayers: req.hardware.gpuLayers,
+            vramCapMiB: req.hardware.vramCapMiB,
+            threads: req.hardware.threads ?? undefined,
+            onProgress: req.onProgress
+        });
+        hosts.push(host);
+        for (const r of m.roles) roles[r] = host;
+    }
+    return roles;
 }

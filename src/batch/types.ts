@@ -22,6 +22,30 @@ export interface BatchConfig {
     sampler: SamplerSettings;
     model: string;
     contextSize: number;
+    /**
+     * The trained reflector/corrector; null = the base model plays every role. Optional so configs and
+     * manifests written before it still type-check and load: startBatch stores it as null when absent.
+     */
+    reflector?: ReflectorSpec | null;
+}
+
+/** One role's model: a LoRA adapter (GGUF) put on the run's base model, or a whole GGUF (after full fine-tuning); neither = the base model. */
+export interface RoleModelSpec {
+    adapter?: string;
+    model?: string;
+}
+
+/**
+ * A trained reflector/corrector for batch runs (the paper's evaluation: turn 1 from the frozen base
+ * model, reflect and correct steps from the trained one). Paths are absolute.
+ */
+export interface ReflectorSpec {
+    /** The training run folder it came from (informational). */
+    source?: string;
+    /** The base model the training started from, as its result.json names it (checked against the run's model, a warning only). */
+    base?: { file: string; sha256: string };
+    reflect: RoleModelSpec;
+    correct: RoleModelSpec;
 }
 
 /** One finished item: its turn-1 attempt and every sampled chain, written to the store together. */

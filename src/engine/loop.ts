@@ -5,13 +5,21 @@ import type { TaskItem } from "../tasks/types.js";
 import type { Verdict } from "../verify/types.js";
 import { runSelfVerify, selfVerifyCall } from "../verify/self.js";
 import { stepSeed } from "./seed.js";
-import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type StepKind, type StepRecord } from "./types.js";
+import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type ModelRef, type StepKind, type StepRecord } from "./types.js";
 import { formatSelection } from "../prompts/pool.js";
 
 export type OracleFn = (item: TaskItem, output: string) => Promise<Verdict>;
 
+const modelRef = (b: Backend): ModelRef => ({ file: b.info.modelFile, sha256: b.info.modelSha256, adapters: b.info.adapters });
+
 export interface LoopDeps {
+    /** The generator: turn-1 answers and `self` verification; also every other step unless `roles` names another backend. */
     backend: Backend;
+    /**
+     * Backends for the reflector (reflect steps) and corrector (correct steps), e.g. the base model with a
+     * trained LoRA adapter (the paper's evaluation); each falls back to `backend`.
+     */
+    roles?: { reflect?: Backend; correct?: Backend };
     templates: TurnTemplates;
     pool: InstructionPool;
     oracle: OracleFn;
@@ -60,7 +68,7 @@ export class ReflectionLoop {
             schema: RECORD_SCHEMA,
             run_id: deps.runId,
             item: { id: item.id, task: item.task, family: item.family, question: item.question, choices: item.choices, answer: item.answer },
-            model: { file: b.modelFile, sha256: b.modelSha256, adapters: b.adapters },
+            model: modelRef(deps.backend),
             backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads },
             config: { max_turns: config.maxTurns, verifier: config.verifier, mode: config.mode, seed: config.sampler.seed, sampler: config.sampler, instructions: formatSelection(config.instructions) },
             steps: [],
@@ -235,8 +243,16 @@ export class ReflectionLoop {
         this.deps.onEvent?.(e);
     }
 
+    /** The backend of a step's role: verification stays with the generator (it judges its own answers). */
+    private backendFor(kind: StepKind): Backend {
+        const role = kind === "reflect" ? this.deps.roles?.reflect : kind === "correct" ? this.deps.roles?.correct : undefined;
+        return role ?? this.deps.backend;
+    }
+
     private async generate(kind: StepKind, turn: number, sampleIndex: number, messages: ChatMessage[], extra: Partial<StepRecord> = {}): Promise<{ step: StepRecord; result: GenerateResult }> {
-        const { backend } = this.deps;
+        const backend = this.backendFor(kind);
+        // A step made by another model than the record's says which (file, hash, adapters), same names as record.model.
+        const other = backend !== this.deps.backend ? { model: modelRef(backend) } : {};
         const prompt = backend.renderPrompt(messages);
         const sampler = this.sampler(kind, turn, sampleIndex);
         const started = new Date().toISOString();
@@ -264,6 +280,7 @@ export class ReflectionLoop {
             stop_reason: result.stopReason,
             ms: result.ms,
             started_at: started,
+            ...other,
             ...extra
         };
         return { step, result };

@@ -18,6 +18,13 @@ export interface LoopConfig {
     instructions: InstructionSelection;
 }
 
+/** Which model made a generation: the GGUF file, its sha256 and the LoRA adapters on it (file names). */
+export interface ModelRef {
+    file: string;
+    sha256: string;
+    adapters: string[];
+}
+
 /** One model call or verdict, recorded as it happened. Field names are shared by sessions, batch runs and exports. */
 export interface StepRecord {
     kind: StepKind;
@@ -45,6 +52,8 @@ export interface StepRecord {
     stop_reason?: StopReason;
     ms: number;
     started_at: string;
+    /** Set when another model than the record's `model` made this step (a trained reflector/corrector). */
+    model?: ModelRef;
     /** True when the user re-rolled this reflection; the step stays in the record but left the conversation. */
     superseded?: boolean;
 }
@@ -63,7 +72,8 @@ export interface ItemRecord {
     schema: typeof RECORD_SCHEMA;
     run_id: string;
     item: ItemIdentity;
-    model: { file: string; sha256: string; adapters: string[] };
+    /** The generator (turn-1 answers); steps made by a role model carry their own `model`. */
+    model: ModelRef;
     backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads">;
     config: { max_turns: number; verifier: VerifierMode; mode: LoopMode; seed: number; sampler: SamplerSettings; instructions: string };
     steps: StepRecord[];

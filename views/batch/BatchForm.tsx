@@ -120,7 +120,9 @@ export function BatchForm() {
                         {s.sel === FORM_FIELDS.length ? "› " : "  "}▶ start{s.values.resume ? " (resume)" : ""}
                     </Text>
                 </Box>
-                <Text color={theme.muted}>The run loads its own model instance ({controller.lab.settings.model}); the lab's stays loaded.</Text>
+                <Text color={theme.muted}>
+                    The run loads its own model instance ({controller.lab.settings.model}){s.values.trained && !s.values.resume ? ", plus the trained reflector/corrector (turn 1 stays with the base model)" : ""}; the lab's stays loaded.
+                </Text>
                 {s.error ? <Text color={theme.bad}>{s.error}</Text> : null}
             </Box>
             <HelpBar screen="batchForm" />

@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { parseInstructionPlan } from "../../src/batch/plan.js";
 import { defaultRunDir } from "../../src/batch/session.js";
 import type { BatchConfig } from "../../src/batch/types.js";
+import { reflectorFromTraining } from "../../src/batch/reflector.js";
 import type { InstructionPool } from "../../src/prompts/pool.js";
 import type { Settings } from "../../src/settings.js";
 import type { RunListing } from "./runs.js";
@@ -20,6 +21,8 @@ export interface BatchFormValues {
     out: string;
     /** "" = a new run, else the folder of the run to resume. */
     resume: string;
+    /** A finished training run folder whose reflector/corrector the run uses; "" = the base model. */
+    trained: string;
 }
 
 export interface FormField {
@@ -57,7 +60,9 @@ export const FORM_FIELDS: FormField[] = [
             const r = c.runs.find((x) => x.dir === v);
             return r ? `${r.id} (${r.tasks}, ${r.items} items)` : c.runs.length ? `no: new run (${c.runs.length} stored)` : "no: new run";
         }
-    }
+    },
+    // Last, so the fields above keep their places.
+    { key: "trained", kind: "text", hint: "training run folder: its trained reflector/corrector (empty = base model)", format: (v) => v || "base model" }
 ];
 
 /** Same default as `reflect-lab batch`: full decode batches measured best. */
@@ -75,7 +80,8 @@ export function formDefaults(s: Settings, ctx: FormContext, sessionsDir: string)
         verifier: s.verifier,
         seed: String(s.seed),
         out: join(sessionsDir, basename(defaultRunDir())),
-        resume: ""
+        resume: "",
+        trained: ""
     };
 }
 
@@ -90,6 +96,14 @@ const int = (name: string, v: string, min: number): number => {
     const n = Number(v.trim());
     if (!v.trim() || !Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}`);
     return n;
+};
+
+const reflectorOf = (dir: string) => {
+    try {
+        return reflectorFromTraining(dir);
+    } catch (e) {
+        throw new Error(`trained: ${(e as Error).message}`);
+    }
 };
 
 /** The form as startBatch's request (config, out, resume); throws a message for the form on bad input. */
@@ -108,7 +122,8 @@ export function formRequest(v: BatchFormValues, s: Settings, pool: InstructionPo
         verifier: v.verifier === "self" ? "self" : "oracle",
         sampler: { temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: int("seed", v.seed, 0), maxTokens: s.maxTokens },
         model: s.model,
-        contextSize: s.contextSize
+        contextSize: s.contextSize,
+        reflector: v.trained.trim() && !v.resume ? reflectorOf(v.trained.trim()) : null
     };
     if (v.resume) return { config, out: v.resume, resume: true };
     if (!v.out.trim()) throw new Error("out: give a run folder");

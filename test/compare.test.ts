@@ -1,0 +1,189 @@
+// Comparing two stored batch runs: every number against hand counts, alignment, warnings, the printout.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { ChatMessage, ParallelBackend } from "../src/backend/types.js";
+import { compareRuns, pairedInterval } from "../src/batch/compare.js";
+import { compareTable, formatCompare } from "../src/batch/compareTable.js";
+import { wilson } from "../src/batch/metrics.js";
+import { reflectorFromAdapters } from "../src/batch/reflector.js";
+import { listBatchRuns, resolveRun } from "../src/batch/runs.js";
+import { startBatch } from "../src/batch/session.js";
+import type { BatchConfig } from "../src/batch/types.js";
+import { closeMathWorker } from "../src/verify/math.js";
+import { compareJson } from "../bin/compare.js";
+import { tinyConfig } from "./helpers/batchTasks.js";
+import { scriptedParallel } from "./helpers/scriptedBackend.js";
+
+const sessions = mkdtempSync(join(tmpdir(), "rl-compare-"));
+afterAll(() => {
+    closeMathWorker();
+    rmSync(sessions, { recursive: true, force: true });
+});
+
+const hardware = { gpu: "cpu", gpuLayers: "auto", vramCapMiB: null, threads: null } as const;
+
+/** Items q<i> "What is i + 1?"; alpha for i < 4, beta after. */
+function tasks(name: string, ids: number[]): string {
+    const p = join(sessions, name);
+    writeFileSync(p, ids.map((i) => JSON.stringify({ id: `q${i}`, task: i < 4 ? "alpha" : "beta", question: `What is ${i} + 1?`, choices: null, answer: String(i + 1), answer_index: null, tests: null, test_setup: null, family: "text" })).join("\n") + "\n");
+    return p;
+}
+
+const itemOf = (m: ChatMessage[]) => Number(/What is (\d+) \+ 1/.exec(m[0]!.content)![1]);
+/** Which of the two instructions (1-1-1 traces step by step, 2-2-2 skims) the chain's last reflection followed. */
+const traced = (m: ChatMessage[]) => m.at(-3)!.content.includes("tracing it step by step");
+const turnOf = (m: ChatMessage[]) => (m.length - 1) / 4 + 1;
+
+/** A model: turn 1 right for the items in `t1`; a correction is right when `fix(item, traced, turn)`. */
+function model(t1: number[], fix: (i: number, traced: boolean, turn: number) => boolean) {
+    return (m: ChatMessage[]) => {
+        const i = itemOf(m);
+        if (m.length === 1) return `Final answer: ${t1.includes(i) ? i + 1 : 0}`;
+        if (m.at(-1)!.content.startsWith("Your answer is incorrect")) return "A reflection.";
+        return `Final answer: ${fix(i, traced(m), turnOf(m)) ? i + 1 : 0}`;
+    };
+}
+
+// Run A (base reflector) and B (trained), per failed item: [traced chain, skimmed chain] right at turn 2?
+const A_FIX: Record<number, [boolean, boolean]> = { 1: [true, false], 2: [false, false], 3: [true, true], 5: [false, false], 6: [true, false], 7: [false, false] };
+const B_FIX: Record<number, [boolean, boolean]> = { 1: [true, true], 2: [true, false], 3: [true, true], 5: [false, false], 6: [true, true], 7: [true, false] };
+const fixBy = (table: Record<number, [boolean, boolean]>) => (i: number, t: boolean) => table[i]![t ? 0 : 1];
+
+const config = (file: string, over: Partial<BatchConfig> = {}): BatchConfig => tinyConfig(file, { parallel: 2, k: 1, instructions: { kind: "fixed", keys: ["1-1-1", "2-2-2"] }, ...over });
+
+async function run(name: string, cfg: BatchConfig, base: (m: ChatMessage[]) => string, roles?: ParallelBackend) {
+    const out = join(sessions, name);
+    await startBatch({ config: cfg, out, hardware, backend: scriptedParallel(2, base), roles: roles ? { reflect: roles, correct: roles } : undefined });
+    return out;
+}
+
+let A: string, B: string, C: string;
+const adapterFile = join(sessions, "adapter.gguf");
+
+beforeAll(async () => {
+    const all = tasks("all.jsonl", [0, 1, 2, 3, 4, 5, 6, 7]);
+    A = await run("run-a", config(all), model([0, 4], fixBy(A_FIX)));
+    writeFileSync(adapterFile, "a trained adapter");
+    // B: the same base model for turn 1, a "trained" reflector/corrector on other slots.
+    const trained = scriptedParallel(2, model([], fixBy(B_FIX)));
+    trained.info.adapters = ["adapter.gguf"];
+    for (const s of trained.slots) s.info.adapters = ["adapter.gguf"];
+    B = await run("run-b", config(all, { reflector: reflectorFromAdapters(adapterFile) }), model([0, 4], fixBy(B_FIX)), trained);
+    // C: other items (no q0, an extra q8), another seed, three turns, q1 right at turn 1; traced chains fix at turn 2, all at turn 3.
+    C = await run("run-c", config(tasks("other.jsonl", [1, 2, 3, 4, 5, 6, 7, 8]), { maxTurns: 3, sampler: { ...tinyConfig(all).sampler, seed: 9 } }), model([1, 4], (_i, t, turn) => t || turn >= 3));
+});
+
+describe("compareRuns", () => {
+    it("computes Acc@t, Δ and Wilson intervals of each run and the paired B−A per task, as counted by hand", () => {
+        const r = compareRuns(A, B);
+        expect(r).toMatchObject({ aligned: 8, onlyA: 0, onlyB: 0, warnings: [] });
+        expect(r.perTask.map((x) => x.task)).toEqual(["alpha", "beta"]);
+        const [alpha, beta] = r.perTask;
+        // A alpha: t1 q0 = 1/4; t2 = (1 + ½ + 0 + 1)/4. B alpha: (1 + 1 + ½ + 1)/4.
+        expect(alpha!.n).toBe(4);
+        expect(alpha!.a.accByTurn).toEqual([0.25, 0.625]);
+        expect(alpha!.b.accByTurn).toEqual([0.25, 0.875]);
+        expect(alpha!.a.delta).toBeCloseTo(0.375, 12);
+        expect(alpha!.b.delta).toBeCloseTo(0.625, 12);
+        // beta: A (1 + 0 + ½ + 0)/4, B (1 + 0 + 1 + ½)/4.
+        expect(beta!.a.accByTurn).toEqual([0.25, 0.375]);
+        expect(beta!.b.accByTurn).toEqual([0.25, 0.625]);
+        // overall: A t2 = 4/8, B t2 = 6/8.
+        expect(r.overall.a.accByTurn).toEqual([0.25, 0.5]);
+        expect(r.overall.b.accByTurn).toEqual([0.25, 0.75]);
+        expect(r.overall.a.delta).toBeCloseTo(0.25, 12);
+        expect(r.overall.b.delta).toBeCloseTo(0.5, 12);
+        // Wilson (metrics.ts): A overall t2 = 0.5 over 8 → [0.2152, 0.7848] by hand.
+        expect(r.overall.a.ciByTurn[1]![0]).toBeCloseTo(0.215211, 5);
+        expect(r.overall.a.ciByTurn[1]![1]).toBeCloseTo(0.784789, 5);
+        expect(alpha!.b.ciByTurn[1]).toEqual(wilson(0.875, 4));
+        // Oracle: no question loses accuracy, so Δ is a proportion and gets a Wilson interval.
+        expect(alpha!.a.deltaCiMethod).toBe("wilson");
+        expect(alpha!.a.deltaCi).toEqual(wilson(0.375, 4));
+
+        // B−A of Acc@t2 per question, alpha: q0 0, q1 +½, q2 +½, q3 0 → mean ¼, sd √(¼/3), ±1.96·sd/2.
+        expect(alpha!.acc2.mean).toBeCloseTo(0.25, 12);
+        expect(alpha!.acc2.ci![0]).toBeCloseTo(0.25 - (1.96 * Math.sqrt(0.25 / 3)) / 2, 12);
+        expect(alpha!.acc2.ci![1]).toBeCloseTo(0.25 + (1.96 * Math.sqrt(0.25 / 3)) / 2, 12);
+        expect(alpha!.acc2.ci![0]).toBeCloseTo(-0.032902, 5);
+        // overall: diffs 0,½,½,0,0,0,½,½ → mean ¼, sd √(0.5/7), ±1.96·sd/√8 = [0.0648, 0.4352].
+        expect(r.overall.acc2.mean).toBeCloseTo(0.25, 12);
+        expect(r.overall.acc2.ci![0]).toBeCloseTo(0.064797, 5);
+        expect(r.overall.acc2.ci![1]).toBeCloseTo(0.435203, 5);
+        // Same turn 1 in both runs: the difference of Δ is the difference of Acc@t2.
+        expect(r.overall.delta.mean).toBeCloseTo(0.25, 12);
+        expect(r.overall.delta.ci).toEqual(r.overall.acc2.ci);
+
+        expect(r.a.reflector).toBe("base model");
+        expect(r.b.reflector).toBe("trained (adapter adapter.gguf)");
+    });
+
+    it("aligns on the items done in both runs, counts the rest, and warns about every difference", () => {
+        const r = compareRuns(A, C);
+        expect(r).toMatchObject({ aligned: 7, onlyA: 1, onlyB: 1 });
+        expect(r.warnings).toEqual([
+            "seeds differ: A 5, B 9",
+            "task sets differ: A all (8 items), B other (8 items)",
+            "maxTurns differ: A 2, B 3",
+            "only the 7 items done in both runs are compared: 1 done only in A, 1 done only in B"
+        ]);
+        const alpha = r.perTask.find((x) => x.task === "alpha")!;
+        // alpha = q1..q3. A: t1 0, t2 (½ + 0 + 1)/3. C: q1 right at t1; q2, q3: ½ at t2, 1 at t3.
+        expect(alpha.n).toBe(3);
+        expect(alpha.a.accByTurn[0]).toBe(0);
+        expect(alpha.a.accByTurn[1]).toBeCloseTo(0.5, 12);
+        expect(alpha.b.accByTurn[0]).toBeCloseTo(1 / 3, 12);
+        expect(alpha.b.accByTurn[1]).toBeCloseTo(2 / 3, 12);
+        expect(alpha.b.accByTurn[2]).toBe(1);
+        expect(alpha.b.delta).toBeCloseTo(1 / 3, 12);
+        // Acc@t2 diffs q1 +½, q2 +½, q3 −½; Δ diffs q1 0−½, q2 ½−0, q3 ½−1 = −½, +½, −½.
+        expect(alpha.acc2.mean).toBeCloseTo(1 / 6, 12);
+        expect(alpha.delta.mean).toBeCloseTo(-1 / 6, 12);
+        expect(alpha.delta.ci![0]).toBeCloseTo(-1 / 6 - 1.96 * Math.sqrt(1 / 3) / Math.sqrt(3), 12);
+        expect(alpha.delta.ci![1]).toBeCloseTo(0.486667, 5);
+        expect(r.overall.n).toBe(7);
+    });
+
+    it("uses the paired interval for Δ when answers flip, and has none below two questions", () => {
+        expect(pairedInterval([])).toEqual({ mean: 0, ci: null, n: 0 });
+        expect(pairedInterval([0.5])).toEqual({ mean: 0.5, ci: null, n: 1 });
+        expect(pairedInterval([1, 1, 1]).ci).toEqual([1, 1]);
+        expect(pairedInterval([1, -1]).ci).toEqual([-1, 1]);
+    });
+
+    it("prints a side-by-side table naming what each run used", () => {
+        const r = compareRuns(A, B);
+        const t = compareTable(r);
+        expect(t.head).toEqual(["task", "N", "t1", "t2", "Δ(t1,t2)", "t1", "t2", "Δ(t1,t2)", "t2", "Δ"]);
+        expect(t.rows.map((x) => x.cells)).toEqual([
+            ["alpha", "4", "25.0", "62.5", "+37.5", "25.0", "87.5", "+62.5", "+25.0", "+25.0"],
+            ["beta", "4", "25.0", "37.5", "+12.5", "25.0", "62.5", "+37.5", "+25.0", "+25.0"],
+            ["overall", "8", "25.0", "50.0", "+25.0", "25.0", "75.0", "+50.0", "+25.0", "+25.0"]
+        ]);
+        // Under each row its intervals (none under t1: the same frozen base model in both runs), in whole percent.
+        expect(t.rows[2]!.cis).toEqual(["", "", "", "[22,78]", "[+7,+59]", "", "[41,93]", "[+22,+78]", "[+6,+44]", "[+6,+44]"]);
+        const text = formatCompare(r);
+        expect(text).toContain("A: run-a · reflector base model · base model.gguf (000000000000)");
+        expect(text).toContain("B: run-b · reflector trained (adapter adapter.gguf) · base model.gguf");
+        expect(text).toContain("compared on 8 items done in both (0 only in A, 0 only in B)");
+        expect(text).toMatch(/overall\s+8\s+25\.0\s+50\.0\s+\+25\.0\s+25\.0\s+75\.0\s+\+50\.0\s+\+25\.0\s+\+25\.0/);
+        expect(text).toContain("B−A paired over questions");
+        expect(formatCompare(compareRuns(A, C))).toContain("warning: seeds differ: A 5, B 9");
+    });
+
+    it("finds runs by folder or by id, lists them with their reflector, and fails in one clear line", () => {
+        expect(resolveRun(A, "/nowhere")).toBe(A);
+        expect(resolveRun("run-b", sessions)).toBe(join(sessions, "run-b"));
+        expect(() => resolveRun("run-zzz", sessions)).toThrow(/^no batch run "run-zzz": no run folder .*run-zzz, and no run with that id in /);
+        const runs = listBatchRuns(sessions);
+        expect(runs.map((x) => x.id).sort()).toEqual(["run-a", "run-b", "run-c"]);
+        expect(runs.find((x) => x.id === "run-b")).toMatchObject({ items: 8, done: 8, trained: true, reflector: "trained (adapter adapter.gguf)" });
+        expect(runs.find((x) => x.id === "run-a")).toMatchObject({ trained: false, reflector: "base model" });
+        const json = JSON.parse(compareJson("run-a", "run-b", sessions));
+        expect(json.overall.acc2.mean).toBeCloseTo(0.25, 12);
+        expect(json.b.reflector_files.files[0]).toMatchObject({ file: basename(adapterFile), roles: ["reflect", "correct"] });
+        expect(json.a.manifest).toBeUndefined();
+    });
+});
