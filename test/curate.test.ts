@@ -335,9 +335,9 @@ describe("curation export", () => {
     });
 
     it("names the run when it is missing, not a batch run, or a retry-mode run", async () => {
-        await expect(exportCuration({ runs: ["no-such-run"], sessionsDir: dir, options: opts(), out: join(dir, "x1") })).rejects.toThrow(`no batch run "no-such-run": not a folder, nor a run id under ${dir}`);
+        await expect(exportCuration({ runs: ["no-such-run"], sessionsDir: dir, options: opts(), out: join(dir, "x1") })).rejects.toThrow(`and no run with that id in ${dir}`);
         mkdirSync(join(dir, "empty-run"));
-        await expect(exportCuration({ runs: [join(dir, "empty-run")], options: opts(), out: join(dir, "x2") })).rejects.toThrow(/empty-run holds no batch run \(no manifest.json\)/);
+        await expect(exportCuration({ runs: [join(dir, "empty-run")], options: opts(), out: join(dir, "x2") })).rejects.toThrow(/empty-run holds no manifest.json/);
         const retry = await makeRun("run-retry", { mode: "retry", k: 2 });
         await expect(exportCuration({ runs: [runA, retry], options: opts(), out: join(dir, "x3") })).rejects.toThrow(/run run-retry .* retry mode: it has no reflections/);
         expect(existsSync(join(dir, "x3"))).toBe(false);

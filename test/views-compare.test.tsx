@@ -123,7 +123,7 @@ describe("compare screen", () => {
         expect(matchKey("lab", "s", none)?.id).toBe("settings");
         expect(helpBarItems("compare").map((i) => i.id)).toEqual(["compare.up", "compare.choose", "compare.swap", "compare.reload", "compare.back", "help", "quit"]);
 
-        const run = (id: string) => ({ dir: `/r/${id}`, id, createdAt: id, tasks: "t", items: 1, done: 1, model: "m", reflector: "base model", trained: false });
+        const run = (id: string) => ({ dir: `/r/${id}`, id, createdAt: id, tasks: "t", items: 1, done: 1, samples: 0, model: "m", mode: "reflect" as const, verifier: "oracle" as const, seed: 1, reflector: "base model", trained: false });
         let s = initialCompareState([run("x"), run("y")]);
         const step = (type: "up" | "down" | "choose" | "back" | "swap") => {
             const n = compareReducer(s, { type });

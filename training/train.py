@@ -33,8 +33,8 @@ def parse(argv=None):
     p.add_argument("--epochs", type=float, default=None, help="default 3 (SFT) / 1 (DPO)")
     p.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (-1: by epochs)")
     p.add_argument("--lr", type=float, default=None, help="default 1e-3 (LoRA SFT), 2e-5 (full SFT), 5e-7 (DPO)")
-    p.add_argument("--batch-size", type=int, default=None, help="per device; default 8 (SFT), 4 (DPO)")
-    p.add_argument("--grad-accum", type=int, default=None, help="default 1 (SFT), 32 (DPO: effective batch 128)")
+    p.add_argument("--batch-size", type=int, default=4, help="per device (4)")
+    p.add_argument("--grad-accum", type=int, default=None, help="default: the paper's effective batch over batch-size (8 one-stage, 64 two-stage, 128 DPO)")
     p.add_argument("--lora-r", type=int, default=8)
     p.add_argument("--lora-alpha", type=int, default=32)
     p.add_argument("--lora-dropout", type=float, default=0.1)
@@ -55,10 +55,10 @@ def parse(argv=None):
         a.epochs = 1.0 if dpo else 3.0
     if a.lr is None:
         a.lr = 5e-7 if dpo else (2e-5 if a.full else 1e-3)
-    if a.batch_size is None:
-        a.batch_size = 4 if dpo else 8
     if a.grad_accum is None:
-        a.grad_accum = 32 if dpo else 1
+        # Mirrors src/training/defaults.ts (the lab always passes it explicitly).
+        effective = 128 if dpo else (64 if a.setting == "two-stage" else 8)
+        a.grad_accum = max(1, round(effective / a.batch_size))
     return a
 
 

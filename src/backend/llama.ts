@@ -43,7 +43,9 @@ export class LlamaHost implements ParallelBackend {
         readonly model: LlamaModel,
         private readonly context: LlamaContext,
         readonly chatWrapper: ChatWrapper,
-        readonly reusePrefix: boolean
+        readonly reusePrefix: boolean,
+        /** False for a context attached to another host's model (withAdapter): disposing it leaves the model loaded. */
+        private readonly ownsModel = true
     ) {
         this.slots = Array.from({ length: context.totalSequences }, (_, i) => new LlamaSlot(this, i, context.getSequence(), this.scheduler));
     }
@@ -106,6 +108,22 @@ export class LlamaHost implements ParallelBackend {
     }
 
     /**
+     * A second context on this host's already loaded model, with LoRA adapters applied (node-llama-cpp
+     * applies adapters per context): a trained reflector beside the frozen base without loading the
+     * weights twice, which matters for big models on one GPU. Dispose it before this host.
+     */
+    async withAdapter(lora: { path: string; scale?: number }[], sequences = this.info.sequences): Promise<LlamaHost> {
+        const context = await this.model.createContext({
+            contextSize: this.info.contextSize,
+            sequences,
+            threads: this.info.threads,
+            lora: { adapters: lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) }
+        });
+        const info: BackendInfo = { ...this.info, sequences: context.totalSequences, adapters: lora.map((a) => modelFileName(a.path)) };
+        return new LlamaHost(info, this.llama, this.model, context, this.chatWrapper, this.reusePrefix, false);
+    }
+
+    /**
      * Teacher-forced log-probability of `continuation` as the assistant's reply to `messages`, on slot 0's
      * sequence (which must be idle): how likely the model finds a given reflection, e.g. before and
      * after a trained adapter. Returns the sum and the per-token mean (natural log).
@@ -138,6 +156,7 @@ export class LlamaHost implements ParallelBackend {
 
     async dispose(): Promise<void> {
         await this.context.dispose();
+        if (!this.ownsModel) return;
         await this.model.dispose();
         await this.llama.dispose();
     }

@@ -107,7 +107,7 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
         }));
     const hosts: ParallelBackend[] = [];
     try {
-        const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts) : undefined);
+        const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, backend instanceof LlamaHost ? backend : null) : undefined);
         const b = backend.info;
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
         if (!manifest) {
@@ -137,11 +137,12 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
  * One host per distinct role file, `parallel` sequences each: the run's base GGUF with the LoRA adapter,
  * or the fine-tuned GGUF. One adapter serving both roles loads once. Loaded hosts go into `hosts` (disposed by the caller).
  */
-async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[]): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
+async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[], base: LlamaHost | null): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
     const roles: { reflect?: ParallelBackend; correct?: ParallelBackend } = {};
     for (const m of roleModels(config.reflector!)) {
         req.onProgress?.(`loading the trained ${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
-        const host = await LlamaHost.load({
+        // An adapter goes on the base model already in memory (its own context); a whole GGUF loads on its own.
+        const host = m.kind === "adapter" && base ? await base.withAdapter([{ path: m.path }]) : await LlamaHost.load({
             model: m.kind === "model" ? m.path : config.model,
             lora: m.kind === "adapter" ? [{ path: m.path }] : undefined,
             contextSize: config.contextSize,

@@ -120,6 +120,11 @@ export class RunStore {
         }
     }
 
+    /** One item's sample records, in (instruction, sample) order. */
+    itemSampleRecords(itemId: string): string[] {
+        return (this.db.prepare("SELECT record FROM samples WHERE item_id = ? ORDER BY instruction_key, sample_index").all(itemId) as { record: string }[]).map((r) => r.record);
+    }
+
     baseRecord(itemId: string): string | null {
         const r = this.db.prepare("SELECT base FROM items WHERE item_id = ?").get(itemId) as { base: string | null } | undefined;
         return r?.base ?? null;

@@ -60,7 +60,7 @@ export function extractSample(rec: ItemRecord, run: string): ExtractedSample | n
         reflection: { messages: reflection.messages, output: reflection.output ?? "" },
         correction: { messages: correction.messages, output: correction.output ?? "", answer: answerOf(find("verify", 2)) },
         correctness: { attempt: rec.correct_by_turn[0] === true, correction: rec.correct_by_turn[1] === true },
-        provenance: { run, item_id: rec.item.id, task: rec.item.task, model_file: rec.model.file, model_sha256: rec.model.sha256, instruction_key: key, sample_index: sampleIndex, seed: rec.config.seed }
+        provenance: { run, item_id: rec.item.id, task: rec.item.task, model_file: rec.model.file, model_sha256: rec.model.sha256, instruction_key: key, sample_index: sampleIndex, seed: rec.config.seed, ...(reflection.model ? { reflector_model: reflection.model } : {}) }
     };
 }
 

@@ -13,6 +13,8 @@ export interface Provenance {
     instruction_key: string;
     sample_index: number;
     seed: number;
+    /** When a trained reflector (not the base) wrote the reflection: its file, sha256 and adapters. */
+    reflector_model?: { file: string; sha256: string; adapters: string[] };
 }
 
 /**

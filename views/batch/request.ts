@@ -24,7 +24,7 @@ export function dashboardInit(req: BatchRequest): BatchInit {
     return {
         maxTurns: c.maxTurns,
         verifier: c.verifier,
-        title: `batch ${tasks} · ${c.mode} · k ${c.k} · ${formatInstructionPlan(c.instructions)} · P ${req.config.parallel}${req.resume ? " · resume" : ""}`
+        title: `batch ${tasks} · ${c.mode} · k ${c.k} · ${formatInstructionPlan(c.instructions)} · P ${req.config.parallel}${c.reflector ? " · trained reflector" : ""}${req.resume ? " · resume" : ""}`
     };
 }
 
