@@ -18,9 +18,6 @@ import { StepsView } from "./StepsView.js";
 /** Screens that own their keys (forms with text editors, where q and ? are characters) and draw their own help bar. */
 const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare"]);
 
-/** The trainer reads local files only: an hf: model is trained from the file the lab downloaded, which the user names. */
-const trainingBase = (model: string): string | undefined => (model.startsWith("hf:") ? undefined : model);
-
 /** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
 export function App() {
     const { store, controller } = useLab();
@@ -98,7 +95,8 @@ export function App() {
             ) : screen === "curate" ? (
                 <CurateScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "train" ? (
-                <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: trainingBase(controller.lab.settings.model) }} onBack={back} onQuit={quit} />
+                // The base defaults to the file the lab runs (an hf: model's downloaded file, too).
+                <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: controller.lab.backend.info.modelPath }} onBack={back} onQuit={quit} />
             ) : screen === "compare" ? (
                 <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "settings" ? (
