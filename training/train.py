@@ -93,7 +93,7 @@ def run(a, events) -> dict:
 
     from reflect_train import data, export
     from reflect_train.base import resolve_base
-    from reflect_train.stage import run_dpo, run_sft
+    from reflect_train.stage import run_stage
 
     set_seed(a.seed)
     stages = STAGES[a.setting]
@@ -120,16 +120,16 @@ def run(a, events) -> dict:
             train_rows, eval_rows = data.split_files(a.data, data.PREF_FILES[a.setting], ("prompt", "chosen", "rejected"))
             train_ds, eval_ds = data.pref_dataset(train_rows), data.pref_dataset(eval_rows)
             dropped = 0
-            runner = run_dpo
+            kind = "dpo"
         else:
             train_rows, eval_rows = data.split_files(a.data, data.SFT_FILES[stage], ("messages",))
             train_ds, dropped = data.sft_dataset(train_rows, tok, a.max_length)
             eval_ds, _ = data.sft_dataset(eval_rows, tok, a.max_length)
             if train_ds is None:
                 raise data.DataError(f"every training row of {data.SFT_FILES[stage]} is longer than --max-length {a.max_length}")
-            runner = run_sft
+            kind = "sft"
         events.emit("stage", stage=stage, index=i, of=len(stages), rows=len(train_ds), eval_rows=len(eval_ds) if eval_ds is not None else 0, dropped_too_long=dropped)
-        trainer, final = runner(stage, train_ds, eval_ds, tok, base.hf_dir, a, events, stage_dir, cuda)
+        trainer, final = run_stage(kind, stage, train_ds, eval_ds, tok, base.hf_dir, a, events, stage_dir, cuda)
         role = {}
         if rank0:
             if a.full:

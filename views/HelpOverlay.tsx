@@ -1,10 +1,9 @@
 import { Box, Text } from "ink";
-import { helpOverlaySections } from "./keymap.js";
+import { helpOverlaySections, type KeyBinding } from "./keymap.js";
 import { theme } from "./theme.js";
 
-/** Every key, built from the same keymap as the help bar. */
-export function HelpOverlay() {
-    const sections = helpOverlaySections();
+/** Every key, built from the same keymap as the help bar (or the given sections of it: a screen's own help). */
+export function HelpOverlay({ sections = helpOverlaySections() }: { sections?: { title: string; rows: KeyBinding[] }[] }) {
     const width = Math.max(...sections.flatMap((s) => s.rows.map((r) => r.keys.length))) + 2;
     return (
         <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>

@@ -93,18 +93,7 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
         const change = reflectorChange(manifest.reflector ?? null, reflector);
         if (change) throw new Error(change);
     }
-    const backend =
-        req.backend ??
-        (await LlamaHost.load({
-            model: config.model,
-            contextSize: config.contextSize,
-            sequences: config.parallel,
-            gpu: req.hardware.gpu,
-            gpuLayers: req.hardware.gpuLayers,
-            vramCapMiB: req.hardware.vramCapMiB,
-            threads: req.hardware.threads ?? undefined,
-            onProgress: req.onProgress
-        }));
+    const backend = req.backend ?? (await LlamaHost.load({ ...hostOptions(config, req), model: config.model }));
     const hosts: ParallelBackend[] = [];
     try {
         const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, backend instanceof LlamaHost ? backend : null) : undefined);
@@ -133,6 +122,17 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
     }
 }
 
+/** A run's sequences and context on the user's hardware settings. */
+const hostOptions = (config: BatchConfig, req: BatchRequest) => ({
+    contextSize: config.contextSize,
+    sequences: config.parallel,
+    gpu: req.hardware.gpu,
+    gpuLayers: req.hardware.gpuLayers,
+    vramCapMiB: req.hardware.vramCapMiB,
+    threads: req.hardware.threads ?? undefined,
+    onProgress: req.onProgress
+});
+
 /**
  * One host per distinct role file, `parallel` sequences each: the run's base GGUF with the LoRA adapter,
  * or the fine-tuned GGUF. One adapter serving both roles loads once. Loaded hosts go into `hosts` (disposed by the caller).
@@ -143,15 +143,9 @@ async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: Para
         req.onProgress?.(`loading the trained ${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
         // An adapter goes on the base model already in memory (its own context); a whole GGUF loads on its own.
         const host = m.kind === "adapter" && base ? await base.withAdapter([{ path: m.path }]) : await LlamaHost.load({
+            ...hostOptions(config, req),
             model: m.kind === "model" ? m.path : config.model,
-            lora: m.kind === "adapter" ? [{ path: m.path }] : undefined,
-            contextSize: config.contextSize,
-            sequences: config.parallel,
-            gpu: req.hardware.gpu,
-            gpuLayers: req.hardware.gpuLayers,
-            vramCapMiB: req.hardware.vramCapMiB,
-            threads: req.hardware.threads ?? undefined,
-            onProgress: req.onProgress
+            lora: m.kind === "adapter" ? [{ path: m.path }] : undefined
         });
         hosts.push(host);
         for (const r of m.roles) roles[r] = host;

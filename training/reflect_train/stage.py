@@ -78,8 +78,9 @@ def common_args(a, out_dir: str, has_eval: bool, cuda: bool) -> dict:
     )
 
 
-def run_sft(stage: str, train_ds, eval_ds, tok, base_dir: str, a, events, out_dir: str, cuda: bool):
-    from trl import SFTConfig, SFTTrainer
+def run_stage(kind: str, stage: str, train_ds, eval_ds, tok, base_dir: str, a, events, out_dir: str, cuda: bool):
+    """kind "sft": TRL SFTTrainer on pre-masked rows; kind "dpo": TRL DPOTrainer on preference rows."""
+    from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
 
     quant4 = use_4bit(a, cuda)
     model = load_model(base_dir, a, cuda, quant4)
@@ -87,8 +88,13 @@ def run_sft(stage: str, train_ds, eval_ds, tok, base_dir: str, a, events, out_di
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model)
-    cfg = SFTConfig(**common_args(a, os.path.join(out_dir, "checkpoints"), eval_ds is not None, cuda), completion_only_loss=True, packing=False)
-    trainer = SFTTrainer(
+    args = common_args(a, os.path.join(out_dir, "checkpoints"), eval_ds is not None, cuda)
+    if kind == "sft":
+        trainer_cls, cfg, extra = SFTTrainer, SFTConfig(**args, completion_only_loss=True, packing=False), {}
+    else:
+        # With LoRA the reference model is the base itself (adapters disabled), so no second copy is held.
+        trainer_cls, cfg, extra = DPOTrainer, DPOConfig(**args, beta=a.beta), {"ref_model": None}
+    trainer = trainer_cls(
         model=model,
         args=cfg,
         train_dataset=train_ds,
@@ -96,26 +102,7 @@ def run_sft(stage: str, train_ds, eval_ds, tok, base_dir: str, a, events, out_di
         processing_class=tok,
         peft_config=None if a.full else lora_config(a),
         callbacks=[JsonlLogCallback(events, stage)],
-    )
-    return _train(trainer, a, out_dir)
-
-
-def run_dpo(stage: str, train_ds, eval_ds, tok, base_dir: str, a, events, out_dir: str, cuda: bool):
-    from trl import DPOConfig, DPOTrainer
-
-    quant4 = use_4bit(a, cuda)
-    model = load_model(base_dir, a, cuda, quant4)
-    cfg = DPOConfig(**common_args(a, os.path.join(out_dir, "checkpoints"), eval_ds is not None, cuda), beta=a.beta)
-    # With LoRA the reference model is the base itself (adapters disabled), so no second copy is held.
-    trainer = DPOTrainer(
-        model=model,
-        ref_model=None,
-        args=cfg,
-        train_dataset=train_ds,
-        eval_dataset=eval_ds,
-        processing_class=tok,
-        peft_config=None if a.full else lora_config(a),
-        callbacks=[JsonlLogCallback(events, stage)],
+        **extra,
     )
     return _train(trainer, a, out_dir)
 

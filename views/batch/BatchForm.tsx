@@ -6,7 +6,7 @@ import { HelpOverlay } from "../HelpOverlay.js";
 import { matchKey } from "../keymap.js";
 import { theme } from "../theme.js";
 import { cycleValue, FORM_FIELDS, formDefaults, type BatchFormValues, type FormContext } from "./formModel.js";
-import { listRuns } from "./runs.js";
+import { listBatchRuns } from "../../src/batch/runs.js";
 
 interface FormState {
     values: BatchFormValues;
@@ -26,7 +26,7 @@ export function BatchForm() {
     const { exit } = useApp();
     // State lives in a ref: keys can arrive before the input handler is re-subscribed with fresh state.
     const ctx = useRef<FormContext | null>(null);
-    ctx.current ??= { instructionKey: store.getState().instructionKey || controller.lab.pool.keys[0]!, pool: controller.lab.pool, runs: listRuns(controller.batch.sessionsDir) };
+    ctx.current ??= { instructionKey: store.getState().instructionKey || controller.lab.pool.keys[0]!, pool: controller.lab.pool, runs: listBatchRuns(controller.batch.sessionsDir) };
     const st = useRef<FormState | null>(null);
     st.current ??= { values: formDefaults(controller.lab.settings, ctx.current, controller.batch.sessionsDir), sel: 0, editing: null, error: null, help: false };
     const [, render] = useReducer((x: number) => x + 1, 0);

@@ -6,7 +6,7 @@ import type { BatchConfig } from "../../src/batch/types.js";
 import { reflectorFromTraining } from "../../src/batch/reflector.js";
 import type { InstructionPool } from "../../src/prompts/pool.js";
 import type { Settings } from "../../src/settings.js";
-import type { RunListing } from "./runs.js";
+import type { BatchRunInfo as RunListing } from "../../src/batch/runs.js";
 
 export interface BatchFormValues {
     tasks: string;
