@@ -3,10 +3,15 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { formatReport } from "../src/batch/metrics.js";
 import { parseInstructionPlan } from "../src/batch/plan.js";
-import { describeReflector, reflectorFromAdapters, reflectorFromTraining } from "../src/batch/reflector.js";
+import { describeReflector, reflectorFromAdapters, reflectorFromEndpoint, reflectorFromTraining } from "../src/batch/reflector.js";
+import { resolveEndpoint } from "../src/endpoints/resolve.js";
+import { EndpointStore } from "../src/endpoints/store.js";
+import { endpointRef, type Endpoint } from "../src/endpoints/types.js";
 import { ProgressLines } from "../src/batch/progress.js";
-import { reportRun } from "../src/batch/report.js";
+import { formatRunReport, reportRun } from "../src/batch/report.js";
 import { startBatch, type BatchRequest } from "../src/batch/session.js";
+import type { RunManifest } from "../src/batch/runner.js";
+import { RunStore } from "../src/batch/store.js";
 import type { BatchConfig, ReflectorSpec } from "../src/batch/types.js";
 import { PROMPTS_DIR } from "../src/paths.js";
 import { loadInstructionPool } from "../src/prompts/pool.js";
@@ -32,16 +37,19 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .addOption(new Option("--format <format>", "input format (default: detected from the file)").choices(["auto", "reflect-lab", "bigbench", "logiqa", "mbpp", "math", "reflectevo"]).default("auto"))
         .option("--skip-invalid", "report and skip invalid items instead of stopping")
         .option("--limit <n>", "only the first N items", int("--limit", 1))
-        .option("-P, --parallel <n>", `parallel sequences (default ${defaultParallel()} here)`, int("--parallel", 1))
+        .option("-P, --parallel <n>", `parallel sequences (default ${defaultParallel()} here; with an endpoint, its concurrency)`, int("--parallel", 1))
         .option("-k, --k <n>", "reflections sampled per failed answer and instruction (paper: 2)", int("--k", 1), 2)
         .option("--instructions <spec>", "fixed:1-3-2 | random:6 | round-robin | all", "random:6")
         .option("--max-turns <n>", "turns per question (paper: 2)", int("--max-turns", 1))
         .addOption(new Option("--mode <mode>", "reflect, or retry (the paper's w/o reflection baseline)").choices(["reflect", "retry"]).default("reflect"))
-        .addOption(new Option("--verifier <mode>", "verifier").choices(["oracle", "self"]))
+        .addOption(new Option("--verifier <mode>", "verifier: ground truth, the model itself, or the teacher endpoint").choices(["oracle", "self", "teacher"]))
+        .option("--teacher <name>", "the endpoint that judges answers with --verifier teacher (default: the stored verifier role, else the teacher role)")
         .option("--seed <n>", "run seed", int("--seed"))
         .option("--temperature <x>", "sampling temperature (paper: 0.8)", Number)
         .option("--max-tokens <n>", "tokens per generation", int("--max-tokens", 1))
         .option("-m, --model <gguf|hf:uri>", "model (default: the stored setting)")
+        .option("--endpoint <name|none>", "generator: a stored OpenAI-compatible endpoint, or none for the local model (default: the stored generator role)")
+        .option("--reflector-endpoint <name|none>", "an endpoint reflects and corrects; turn 1 stays with the generator (default: the stored reflector role)")
         .option("--context-size <n>", "tokens per sequence", int("--context-size", 256))
         .option("--trained <dir>", "a finished training run folder: its trained reflector/corrector (result.json) reflects and corrects; turn 1 stays with the base model")
         .option("--reflector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as reflector (and corrector, unless --corrector-adapter)")
@@ -57,18 +65,39 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             const pool = loadInstructionPool(PROMPTS_DIR);
             if (o.trained && (o.reflectorAdapter || o.correctorAdapter)) fail("give either --trained or --reflector-adapter/--corrector-adapter, not both");
             if (o.correctorAdapter && !o.reflectorAdapter) fail("--corrector-adapter needs --reflector-adapter (or use --trained)");
-            if ((o.resume || o.retryErrors) && (o.trained || o.reflectorAdapter)) fail("--resume and --retry-errors use the run's stored reflector; drop --trained/--reflector-adapter");
+            if ((o.resume || o.retryErrors) && (o.trained || o.reflectorAdapter || o.reflectorEndpoint)) fail("--resume and --retry-errors use the run's stored reflector; drop --trained/--reflector-adapter/--reflector-endpoint");
+            if ((o.resume || o.retryErrors) && o.endpoint) fail("--resume and --retry-errors use the run's stored generator; drop --endpoint");
+            if (o.reflectorEndpoint && o.reflectorEndpoint !== "none" && (o.trained || o.reflectorAdapter)) fail("give either --reflector-endpoint or --trained/--reflector-adapter, not both");
+            if (o.endpoint && o.endpoint !== "none" && o.model) fail("give either --endpoint or --model, not both");
+            const endpoints = new EndpointStore();
+            const continuing = o.resume || o.retryErrors;
+            // Explicit options win; otherwise the stored roles (a new run only: a resumed one keeps its manifest's).
+            const roleName = (flag: string | undefined, role: "generator" | "reflector", overridden: boolean): string | null =>
+                flag === "none" ? null : (flag ?? (continuing || overridden ? null : (endpoints.roles()[role] ?? null)));
+            let generator: Endpoint | null = null;
             let reflector: ReflectorSpec | null = null;
             try {
-                reflector = o.trained ? reflectorFromTraining(o.trained) : o.reflectorAdapter ? reflectorFromAdapters(o.reflectorAdapter, o.correctorAdapter) : null;
+                const gen = roleName(o.endpoint, "generator", o.model !== undefined);
+                generator = gen ? resolveEndpoint(gen, endpoints).endpoint : null;
+                const refl = roleName(o.reflectorEndpoint, "reflector", Boolean(o.trained || o.reflectorAdapter));
+                reflector = o.trained
+                    ? reflectorFromTraining(o.trained)
+                    : o.reflectorAdapter
+                      ? reflectorFromAdapters(o.reflectorAdapter, o.correctorAdapter)
+                      : refl
+                        ? reflectorFromEndpoint(endpointRef(resolveEndpoint(refl, endpoints).endpoint))
+                        : null;
             } catch (e) {
                 fail((e as Error).message);
             }
+            if (generator && !o.endpoint) process.stderr.write(`generator: endpoint ${generator.name} (the stored generator role; --endpoint none for the local model)\n`);
+            if (reflector?.reflect.endpoint && !o.reflectorEndpoint) process.stderr.write(`reflector: endpoint ${reflector.reflect.endpoint.name} (the stored reflector role; --reflector-endpoint none for the generator)\n`);
+            const parallel = o.parallel ?? generator?.concurrency ?? (continuing ? storedEndpointConcurrency(o.out, endpoints) : undefined) ?? defaultParallel();
             const config: BatchConfig = {
                 tasks: o.tasks,
                 format: o.format,
                 limit: o.limit ?? null,
-                parallel: o.parallel ?? defaultParallel(),
+                parallel,
                 k: o.k,
                 instructions: parseInstructionPlan(o.instructions, pool),
                 maxTurns: o.maxTurns ?? s.maxTurns,
@@ -77,8 +106,19 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 sampler: { temperature: o.temperature ?? s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: o.seed ?? s.seed, maxTokens: o.maxTokens ?? s.maxTokens },
                 model: o.model ?? s.model,
                 contextSize: o.contextSize ?? s.contextSize,
-                reflector
+                reflector,
+                endpoint: generator ? endpointRef(generator) : null,
+                teacher: null
             };
+            if (config.verifier === "teacher" && !continuing) {
+                const name = o.teacher ?? endpoints.roles().verifier ?? endpoints.roles().teacher;
+                if (!name) fail('--verifier teacher needs a teacher endpoint: --teacher <name> (see reflect-lab endpoints list)');
+                try {
+                    config.teacher = endpointRef(resolveEndpoint(name, endpoints).endpoint);
+                } catch (e) {
+                    fail((e as Error).message);
+                }
+            }
             const controller = new AbortController();
             let interrupts = 0;
             const onSigint = () => {
@@ -95,6 +135,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 retryErrors: o.retryErrors,
                 skipInvalid: o.skipInvalid,
                 hardware: s,
+                endpointStore: endpoints,
                 signal: controller.signal,
                 onSkipped: (errs) => errs.forEach((e) => process.stderr.write(`skipped: ${e.message}\n`)),
                 onProgress: (m) => process.stderr.write(`${m}\n`)
@@ -135,11 +176,15 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .action((run: string, o) => {
             const r = reportRun(run);
             if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
-            else {
-                const p = r.progress;
-                process.stdout.write(`${r.run}: ${p.done}/${p.items} items done, ${p.errors} errors, ${p.samples} samples · model ${r.manifest.model.file} · reflector ${describeReflector(r.manifest.config.reflector)} · verifier ${r.manifest.config.verifier} · mode ${r.manifest.config.mode}\n\n${formatReport(r.metrics)}\n`);
-            }
+            else process.stdout.write(formatRunReport(r));
         });
+}
+
+/** A resumed endpoint run defaults to its endpoint's concurrency, as it did when it started. */
+function storedEndpointConcurrency(out: string, endpoints: EndpointStore): number | undefined {
+    if (!RunStore.exists(out)) return undefined;
+    const name = RunStore.readManifest<RunManifest>(out).config.endpoint?.name;
+    return name ? endpoints.get(name)?.concurrency : undefined;
 }
 
 function fail(msg: string): never {

@@ -1,6 +1,7 @@
 // The command line: the TUI by default, headless `ask` and `verify` beside it, all on the same core.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { closeLab, openLab, startLoop } from "../src/lab.js";
+import { closeLab, openGenerator, openLab, startLoop } from "../src/lab.js";
+import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { SettingsStore, validateSetting, DEFAULT_SETTINGS, type Settings } from "../src/settings.js";
 import { loadTasks, findItem } from "../src/tasks/load.js";
 import type { TaskFamily } from "../src/tasks/types.js";
@@ -9,6 +10,8 @@ import { closeMathWorker } from "../src/verify/math.js";
 import { addBatchCommands } from "./batch.js";
 import { addCompareCommand } from "./compare.js";
 import { addCurateCommand } from "./curate.js";
+import { addEndpointsCommands } from "./endpoints.js";
+import { addTeacherCommands } from "./teacher.js";
 import { addTrainCommand } from "./train.js";
 
 const int = (name: string) => (v: string) => {
@@ -27,9 +30,11 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 function addRunOptions(cmd: Command): Command {
     return cmd
         .option("-m, --model <gguf|hf:uri>", "model: a GGUF path, an hf: URI, or \"default\" (embedded SmolLM2-135M-Instruct)")
+        .option("--endpoint <name|none>", "generator: a stored OpenAI-compatible endpoint (see `endpoints list`), or none for the local model; default: the stored generator role")
         .option("-t, --tasks <file|demo>", "task set: reflect-lab task JSONL or \"demo\" (built in, 40 items)", "demo")
         .option("--id <item>", "item id to start on (default: the first)")
-        .addOption(new Option("--verifier <mode>", "verifier mode").choices(["oracle", "self"]))
+        .addOption(new Option("--verifier <mode>", "verifier mode: ground truth, the model itself, or the teacher endpoint").choices(["oracle", "self", "teacher"]))
+        .option("--teacher <name>", "the endpoint that judges answers with --verifier teacher (default: the stored verifier role, else the teacher role)")
         .option("--max-turns <n>", "maximum turns per question", int("--max-turns"))
         .option("--seed <n>", "sampling seed", int("--seed"))
         .option("--temperature <x>", "sampling temperature", float("--temperature"))
@@ -67,6 +72,13 @@ function settingsFrom(store: SettingsStore, o: Record<string, unknown>): Setting
     return s;
 }
 
+/** The generator's endpoint: a name, null for the local model (--endpoint none, or --model given), undefined = the stored role. */
+function endpointChoice(o: Record<string, unknown>): string | null | undefined {
+    if (o.endpoint === "none") return null;
+    if (typeof o.endpoint === "string") return o.endpoint;
+    return o.model !== undefined ? null : undefined;
+}
+
 function fail(msg: string, code = 2): never {
     process.stderr.write(`reflect-lab: ${msg}\n`);
     process.exit(code);
@@ -78,7 +90,7 @@ async function ask(o: Record<string, unknown>, store: SettingsStore): Promise<vo
     const tasks = await loadTasks(o.tasks as string);
     const item = o.id ? findItem(tasks, o.id as string) : tasks.items[0];
     if (!item) fail(`task set ${tasks.source} has no items`);
-    const lab = await openLab({ settings, kind: "ask", onProgress: (m) => process.stderr.write(`${m}\n`) });
+    const lab = await openLab({ settings, kind: "ask", endpoint: endpointChoice(o), teacherEndpoint: o.teacher as string | undefined, onBackoff: (ev) => process.stderr.write(`${backoffLine(ev)}\n`), onProgress: (m) => process.stderr.write(`${m}\n`) });
     const b = lab.backend.info;
     process.stderr.write(`model ${b.modelFile} · ${b.compute} · gpu ${b.gpuLayers}/${b.totalLayers} layers · ctx ${b.contextSize}${b.note ? ` · ${b.note}` : ""}\n`);
     const loop = startLoop(lab, item, (e) => {
@@ -131,7 +143,10 @@ export function buildProgram(): Command {
         const settings = settingsFrom(store, o);
         const tasks = await loadTasks(o.tasks);
         const startIndex = o.id ? tasks.items.indexOf(findItem(tasks, o.id)) : 0;
-        await runTui({ settings, settingsStore: store, tasks, startIndex });
+        // A choice made on the command line opens here; otherwise the lab takes the stored generator role (or the local model) itself.
+        const endpoint = endpointChoice(o);
+        const backend = endpoint === undefined ? undefined : await openGenerator(settings, { endpoint, onProgress: (m) => process.stderr.write(`${m}\n`) });
+        await runTui({ settings, settingsStore: store, tasks, startIndex, backend });
     });
     addRunOptions(program.command("ask").description("run one item through answer, verify, reflect and correct; print the record as JSON").option("--json", "(default) print JSON")).action((o) => ask(o, store));
     program
@@ -149,6 +164,8 @@ export function buildProgram(): Command {
     addCurateCommand(program);
     addTrainCommand(program);
     addCompareCommand(program);
+    addEndpointsCommands(program);
+    addTeacherCommands(program);
     const config = program.command("config").description("show or change the stored settings");
     config.command("show").description("print the settings and where they are stored").action(() => {
         process.stdout.write(JSON.stringify({ path: store.path, settings: store.load() }, null, 2) + "\n");

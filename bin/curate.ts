@@ -3,7 +3,10 @@ import { Command, InvalidArgumentError } from "commander";
 import { defaultCuratedDir, exportCuration } from "../src/curate/export.js";
 import { formatSummary } from "../src/curate/format.js";
 import { DEFAULT_EVAL_FRACTION, DEFAULT_SETS, defaultOptions, parseInstructionFilter, parseSets } from "../src/curate/options.js";
+import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { SESSIONS_DIR } from "../src/paths.js";
+import { teacherJudge } from "../src/teacher/judge.js";
+import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
 
 const int = (name: string, min: number) => (v: string) => {
     const n = Number(v);
@@ -22,7 +25,7 @@ Sets (the paper's curation):
   dplus   D+: samples whose turn-2 correction is correct by ground truth
   dpm     D±: pairs for the same question, failed attempt and instruction, one correction
           correct (chosen) and one incorrect (rejected), paired one-to-one in sample order
-  dpref   D_pref: pairs of reflections judged by a teacher model in both orders (needs a teacher)
+  dpref   D_pref: pairs of reflections judged by a teacher model in both orders (needs --teacher)
 
 Files in --out (each .train.jsonl and .eval.jsonl; split by question, never by sample):
   sft.one-stage   from D+: reflect prompt -> reflection + correction (train_on_last 2)
@@ -36,9 +39,15 @@ Prompts are the messages recorded at generation, exactly as sent; every row carr
 Examples:
   reflect-lab curate sessions/batch-20250101-120000 --out data/curated
   reflect-lab curate run-a run-b --set dplus --cap-per-task 500 --instructions 1-1-1,2-3-2 --json
+  reflect-lab curate run-a --teacher gpt-4o            # D+, D± and D_pref judged by the endpoint "gpt-4o"
 `;
 
-export function addCurateCommand(program: Command): void {
+export interface CurateCommandDeps {
+    /** How `--teacher <endpoint>` becomes a model (tests inject a scripted one). */
+    openTeacher?: (endpoint: string) => Promise<OpenedTeacher>;
+}
+
+export function addCurateCommand(program: Command, deps: CurateCommandDeps = {}): void {
     program
         .command("curate")
         .description("curate training sets (D+, D±, D_pref) from batch runs: TRL SFT/preference JSONL split by question, ReflectEvo records")
@@ -51,23 +60,34 @@ export function addCurateCommand(program: Command): void {
         .option("--eval-fraction <f>", `share of questions held out for eval (default ${DEFAULT_EVAL_FRACTION})`, fraction)
         .option("--seed <n>", "seed of the split and the cap (default: the first run's seed)", int("--seed", 0))
         .option("--force", "write into a non-empty folder, replacing its earlier curated files")
+        .option("--teacher <endpoint>", "the D_pref judge: an OpenAI-compatible endpoint by name (adds dpref unless --set is given)")
         .option("--json", "print the curation summary (curation.json) as JSON")
         .addHelpText("after", HELP)
         .action(async (runs: string[], o) => {
+            let teacher: OpenedTeacher | null = null;
             try {
+                // A teacher is only asked for when it is given, so D+/D± curation never needs an endpoint.
+                const sets = o.set ? parseSets(o.set) : [...DEFAULT_SETS, ...(o.teacher ? (["dpref"] as const) : [])];
+                if (sets.includes("dpref") && !o.teacher) throw new Error("D_pref needs a teacher model to judge pairs of reflections: pass --teacher <endpoint>, or curate dplus and/or dpm");
+                if (o.teacher && !sets.includes("dpref")) process.stderr.write(`note: --teacher is only used for dpref, which --set leaves out\n`);
                 const options = defaultOptions({
-                    sets: o.set ? parseSets(o.set) : [...DEFAULT_SETS],
+                    sets,
                     capPerTask: o.capPerTask ?? null,
                     instructions: o.instructions !== undefined ? parseInstructionFilter(o.instructions) : null,
                     dedup: o.dedup !== false,
                     evalFraction: o.evalFraction ?? DEFAULT_EVAL_FRACTION,
                     seed: o.seed ?? null
                 });
-                const summary = await exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out: o.out ?? defaultCuratedDir(), force: o.force === true });
+                if (o.teacher && sets.includes("dpref")) teacher = await (deps.openTeacher ? deps.openTeacher(o.teacher) : openTeacher(o.teacher, { onBackoff: (ev) => process.stderr.write(backoffLine(ev) + "\n") }));
+                // The judge is named by the endpoint's model: curation.json and every D_pref row record it.
+                const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model }) : undefined;
+                const summary = await exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out: o.out ?? defaultCuratedDir(), force: o.force === true, judge });
                 process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary) + "\n");
             } catch (e) {
                 process.stderr.write(`reflect-lab: ${(e as Error).message}\n`);
                 process.exitCode = 1;
+            } finally {
+                await teacher?.dispose();
             }
         });
 }

@@ -81,7 +81,8 @@ export function validateSetting<K extends keyof Settings>(key: K, value: Setting
         case "maxTurns":
             return num(value, 1, 20, true);
         case "verifier":
-            return value === "oracle" || value === "self" ? null : "verifier must be oracle or self";
+            // "teacher" also needs a teacher endpoint at run time; the loop says so clearly when none is given.
+            return value === "oracle" || value === "self" || value === "teacher" ? null : "verifier must be oracle, self or teacher";
         case "instructions":
             try {
                 parseSelection(value as string);

@@ -3,6 +3,7 @@ import { BatchDashboard } from "./batch/BatchDashboard.js";
 import { BatchForm } from "./batch/BatchForm.js";
 import { CompareScreen } from "./compare/CompareScreen.js";
 import { CurateScreen } from "./curate/CurateScreen.js";
+import { EndpointsScreen } from "./endpoints/EndpointsScreen.js";
 import { TrainingScreen } from "./training/TrainingScreen.js";
 import { useLab, useUi } from "./context.js";
 import { Header } from "./Header.js";
@@ -16,7 +17,7 @@ import { StatusLine } from "./StatusLine.js";
 import { StepsView } from "./StepsView.js";
 
 /** Screens that own their keys (forms with text editors, where q and ? are characters) and draw their own help bar. */
-const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare"]);
+const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare", "endpoints"]);
 
 /** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
 export function App() {
@@ -45,6 +46,9 @@ export function App() {
                 break;
             case "settings":
                 ui.setScreen("settings");
+                break;
+            case "endpoints":
+                ui.setScreen("endpoints");
                 break;
             case "batch":
                 ui.setScreen("batchForm");
@@ -99,6 +103,10 @@ export function App() {
                 <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: controller.lab.backend.info.modelPath }} onBack={back} onQuit={quit} />
             ) : screen === "compare" ? (
                 <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
+            ) : screen === "endpoints" ? (
+                // A sub-screen of the settings: esc goes back there, after this key's other handlers have run
+                // (App's own may come second and would take the same esc as "back to the lab").
+                <EndpointsScreen onBack={() => queueMicrotask(() => store.getState().setScreen("settings"))} onQuit={quit} />
             ) : screen === "settings" ? (
                 <SettingsScreen />
             ) : screen === "help" ? (

@@ -70,7 +70,7 @@ function StepView({ step }: { step: StepRecord }) {
                 </Text>
             ) : null}
             {step.oracle_verdict ? <Text color={theme.muted}>ground truth: {step.oracle_verdict.correct ? "correct" : "incorrect"}</Text> : null}
-            {step.kind !== "verify" || v?.mode === "self" ? <Text>{(step.output ?? "").trim()}</Text> : null}
+            {step.kind !== "verify" || v?.mode !== "oracle" ? <Text>{(step.output ?? "").trim()}</Text> : null}
             {stats ? <Text color={theme.muted}>{stats}{step.stop_reason && step.stop_reason !== "eos" ? ` · stopped: ${step.stop_reason}` : ""}</Text> : null}
         </Box>
     );

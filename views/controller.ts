@@ -2,6 +2,8 @@ import { dirname } from "node:path";
 import type { ParallelBackend } from "../src/backend/types.js";
 import { startLoop, type Lab } from "../src/lab.js";
 import type { ReflectionLoop } from "../src/engine/loop.js";
+import type { VerifierMode } from "../src/engine/types.js";
+import { EndpointStore } from "../src/endpoints/store.js";
 import type { Settings, SettingsStore } from "../src/settings.js";
 import { validateSetting } from "../src/settings.js";
 import type { TaskSet } from "../src/tasks/types.js";
@@ -109,9 +111,18 @@ export class LabController {
         this.sync();
     }
 
-    /** Switches oracle/self for the next question and saves it. */
+    private teacherAssigned(): boolean {
+        try {
+            return new EndpointStore().roles().teacher !== undefined;
+        } catch {
+            return false;
+        }
+    }
+
+    /** Cycles oracle -> self -> teacher (when a teacher endpoint is assigned) for the next question and saves it. */
     toggleVerifier(): void {
-        const next = this.lab.settings.verifier === "oracle" ? "self" : "oracle";
+        const order: VerifierMode[] = this.teacherAssigned() ? ["oracle", "self", "teacher"] : ["oracle", "self"];
+        const next = order[(order.indexOf(this.lab.settings.verifier) + 1) % order.length]!;
         const err = this.updateSetting("verifier", next);
         if (!err) this.store.getState().setStatus(`verifier ${next}: applies from the next question`);
     }

@@ -1,9 +1,10 @@
 import type { Key } from "ink";
 import { COMPARE_KEYS } from "./compare/keys.js";
 import { CURATE_KEYS } from "./curate/keys.js";
+import { ENDPOINT_KEYS } from "./endpoints/keys.js";
 import { TRAINING_KEYS } from "./training/keys.js";
 
-export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare";
+export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare" | "endpoints" | "endpointForm";
 
 export type KeyId =
     | "next"
@@ -34,6 +35,8 @@ export type KeyId =
     | `curate.${string}`
     | `train.${string}`
     | `compare.${string}`
+    | "endpoints"
+    | `endpoints.${string}`
     | "quit";
 
 export interface KeyBinding {
@@ -66,6 +69,7 @@ export const KEYMAP: KeyBinding[] = [
     { id: "settingDown", keys: "down", description: "select the next setting", when: ["settings"], match: (_i, k) => k.downArrow },
     { id: "settingDec", keys: "left/-", description: "decrease or cycle the selected setting back", when: ["settings"], match: (i, k) => k.leftArrow || i === "-" },
     { id: "settingInc", keys: "right/+", description: "increase or cycle the selected setting (saved at once)", bar: "change", when: ["settings"], match: (i, k) => k.rightArrow || i === "+" },
+    { id: "endpoints", keys: "e", description: "endpoints: OpenAI-compatible servers, connection tests and the roles they play", bar: "endpoints", when: ["settings"], match: (i) => i === "e" },
     { id: "formUp", keys: "up", description: "batch form: select the previous field", bar: "select", barKeys: "↑↓", when: ["batchForm"], match: (_i, k) => k.upArrow },
     { id: "formDown", keys: "down", description: "batch form: select the next field", when: ["batchForm"], match: (_i, k) => k.downArrow },
     { id: "formEdit", keys: "enter", description: "batch form: edit a text field (type, backspace, enter accepts, esc cancels), cycle a choice, or start on the start row", bar: "edit", when: ["batchForm"], match: (_i, k) => k.return },
@@ -80,6 +84,7 @@ export const KEYMAP: KeyBinding[] = [
     ...CURATE_KEYS,
     ...TRAINING_KEYS,
     ...COMPARE_KEYS,
+    ...ENDPOINT_KEYS,
     { id: "help", keys: "?", description: "help: every key (? or esc closes)", bar: "help", match: (i) => i === "?" },
     { id: "back", keys: "esc", description: "back to the lab (from a batch run once it has ended)", bar: "back", when: ["settings", "help", "batchForm", "batch"], match: (_i, k) => k.escape },
     { id: "quit", keys: "q/ctrl+c", description: "quit at any moment (aborts a running generation; every step is already saved)", bar: "quit", barKeys: "q", match: (i, k) => i === "q" || (k.ctrl && i === "c") }
@@ -114,6 +119,8 @@ export function helpOverlaySections(): { title: string; rows: KeyBinding[] }[] {
         { title: "curation", rows: only("curate") },
         { title: "training", rows: only("train") },
         { title: "compare", rows: only("compare") },
+        { title: "endpoints", rows: only("endpoints") },
+        { title: "endpoint form", rows: only("endpointForm") },
         { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }
     ];
 }

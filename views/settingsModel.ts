@@ -55,7 +55,7 @@ export const SETTING_ROWS: SettingRow[] = [
     { key: "seed", hint: "sampling seed", restart: false, step: int(1, 0, 2 ** 32 - 1) },
     { key: "maxTurns", hint: "turns per question", restart: false, step: int(1, 1, 20) },
     { key: "maxTokens", hint: "tokens per generation", restart: false, step: int(32, 32, 1 << 16) },
-    { key: "verifier", hint: "oracle = ground truth, self = the model judges itself", restart: false, step: cycle(() => ["oracle", "self"]) },
+    { key: "verifier", hint: "oracle = ground truth, self = the model judges itself, teacher = the teacher endpoint judges", restart: false, step: cycle(() => ["oracle", "self", "teacher"]) },
     {
         key: "instructions",
         hint: "how reflections pick an instruction",

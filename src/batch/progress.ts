@@ -1,3 +1,4 @@
+import { backoffLine } from "../endpoints/backoffLine.js";
 import type { BatchEvent } from "./types.js";
 import { MetricsAccumulator } from "./metrics.js";
 
@@ -41,6 +42,9 @@ export class ProgressLines {
                 break;
             case "state":
                 this.write(e.message);
+                break;
+            case "backoff":
+                this.write(backoffLine(e));
                 break;
             case "done":
                 this.line();

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { modelSha256 } from "../backend/modelFile.js";
+import type { EndpointRef } from "../endpoints/types.js";
 import type { TrainingResult } from "../training/types.js";
 import type { ReflectorSpec, RoleModelSpec } from "./types.js";
 
@@ -52,12 +53,37 @@ export function reflectorFromAdapters(reflectAdapter: string, correctAdapter?: s
     return { reflect: { adapter: resolve(reflectAdapter) }, correct: { adapter: resolve(correctAdapter ?? reflectAdapter) } };
 }
 
-/** The distinct model files of a spec (roles left to the base model have none), checked to exist. */
+/** `--reflector-endpoint`: an OpenAI-compatible endpoint reflects and corrects; turn 1 stays with the run's generator. */
+export function reflectorFromEndpoint(ref: EndpointRef): ReflectorSpec {
+    return { reflect: { endpoint: { ...ref } }, correct: { endpoint: { ...ref } } };
+}
+
+/** One endpoint a spec uses, and the roles it plays (one endpoint may serve both). */
+export interface RoleEndpoint {
+    endpoint: EndpointRef;
+    roles: Role[];
+}
+
+/** The distinct endpoints of a spec (roles with a file or the base model have none). */
+export function roleEndpoints(spec: ReflectorSpec): RoleEndpoint[] {
+    const out: RoleEndpoint[] = [];
+    for (const role of ROLES) {
+        const ep = spec[role].endpoint;
+        if (!ep) continue;
+        const seen = out.find((x) => x.endpoint.name === ep.name);
+        if (seen && (seen.endpoint.baseURL !== ep.baseURL || seen.endpoint.model !== ep.model)) throw new Error(`the endpoint ${ep.name} is named with two different URLs or models`);
+        if (seen) seen.roles.push(role);
+        else out.push({ endpoint: ep, roles: [role] });
+    }
+    return out;
+}
+
+/** The distinct model files of a spec (roles left to the base model or to an endpoint have none), checked to exist. */
 export function roleModels(spec: ReflectorSpec): RoleModel[] {
     const out: RoleModel[] = [];
     for (const role of ROLES) {
         const r = spec[role];
-        if (r.adapter && r.model) throw new Error(`the ${role} role names both an adapter and a model; give one`);
+        if ([r.adapter, r.model, r.endpoint].filter(Boolean).length > 1) throw new Error(`the ${role} role names more than one of an adapter, a model and an endpoint; give one`);
         const kind = r.adapter ? "adapter" : r.model ? "model" : null;
         if (!kind) continue;
         const path = resolve((r.adapter ?? r.model)!);
@@ -102,14 +128,15 @@ export function reflectorChange(stored: ReflectorManifest | null, now: Reflector
     return null;
 }
 
-const roleText = (r: RoleModelSpec) => (r.adapter ? `adapter ${basename(r.adapter)}` : r.model ? `model ${basename(r.model)}` : "base");
+const roleText = (r: RoleModelSpec) => (r.adapter ? `adapter ${basename(r.adapter)}` : r.model ? `model ${basename(r.model)}` : r.endpoint ? `endpoint ${r.endpoint.name} (${r.endpoint.model})` : "base");
 
 /** One line for titles, state lines and compare headers. */
 export function describeReflector(spec: ReflectorSpec | null | undefined): string {
     if (!spec) return "base model";
     const same = JSON.stringify(spec.reflect) === JSON.stringify(spec.correct);
     const roles = same ? roleText(spec.reflect) : `reflect: ${roleText(spec.reflect)}, correct: ${roleText(spec.correct)}`;
-    return `trained${spec.source ? ` ${basename(spec.source)}` : ""} (${roles})`;
+    const trained = spec.source || ROLES.some((r) => spec[r].adapter || spec[r].model);
+    return trained ? `trained${spec.source ? ` ${basename(spec.source)}` : ""} (${roles})` : roles;
 }
 
 /** A warning when the adapters were trained on another base model than the run's (the LoRA would not fit it). */

@@ -1,4 +1,6 @@
-import { computeMetrics, type MetricsReport } from "./metrics.js";
+import { errorTypeBreakdown, formatErrorTypes, type ErrorTypeBreakdown } from "../teacher/breakdown.js";
+import { computeMetrics, formatReport, type MetricsReport } from "./metrics.js";
+import { describeReflector } from "./reflector.js";
 import type { RunManifest } from "./runner.js";
 import { RunStore } from "./store.js";
 
@@ -7,6 +9,8 @@ export interface RunReport {
     manifest: RunManifest;
     progress: { items: number; done: number; errors: number; samples: number };
     metrics: MetricsReport;
+    /** Error types named by the reflections, when a teacher has tagged the run (`reflect-lab tag-errors`). */
+    errorTypes?: ErrorTypeBreakdown;
 }
 
 /** Metrics of any run, finished or not, computed from the stored records alone. */
@@ -16,13 +20,22 @@ export function reportRun(runDir: string): RunReport {
     const store = RunStore.open(runDir);
     try {
         const c = store.counts();
+        const errorTypes = errorTypeBreakdown(runDir);
         return {
             run: runDir,
             manifest,
             progress: { items: manifest.tasks.items, done: c.done, errors: c.errors, samples: c.samples },
-            metrics: computeMetrics(store.outcomes(), manifest.config.maxTurns)
+            metrics: computeMetrics(store.outcomes(), manifest.config.maxTurns),
+            ...(errorTypes ? { errorTypes } : {})
         };
     } finally {
         store.close();
     }
+}
+
+/** What `reflect-lab report <run>` prints: a summary line, the metrics table, and the error types when tagged. */
+export function formatRunReport(r: RunReport): string {
+    const p = r.progress;
+    const head = `${r.run}: ${p.done}/${p.items} items done, ${p.errors} errors, ${p.samples} samples · model ${r.manifest.model.file} · reflector ${describeReflector(r.manifest.config.reflector)} · verifier ${r.manifest.config.verifier} · mode ${r.manifest.config.mode}`;
+    return `${head}\n\n${formatReport(r.metrics)}\n${r.errorTypes ? `\n${formatErrorTypes(r.errorTypes)}\n` : ""}`;
 }

@@ -1,3 +1,4 @@
+import { isBackoffSource } from "../backend/backoff.js";
 import type { Backend, BackendInfo, ParallelBackend } from "../backend/types.js";
 import { ReflectionLoop, type LoopDeps, type OracleFn } from "../engine/loop.js";
 import type { EngineEvent, ItemRecord, LoopConfig, StepKind } from "../engine/types.js";
@@ -5,6 +6,7 @@ import type { InstructionPool } from "../prompts/pool.js";
 import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem, TaskSet } from "../tasks/types.js";
 import { instructionsFor } from "./plan.js";
+import type { TeacherTemplates } from "../teacher/templates.js";
 import { baseMismatch, describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig, BatchEvent, ItemOutcome, ItemResult, SlotPhase } from "./types.js";
@@ -21,6 +23,9 @@ export interface BatchRunOptions {
      * `correct.slots[i]` (each needs at least as many slots as `backend`); absent = the generator.
      */
     roles?: { reflect?: ParallelBackend; correct?: ParallelBackend };
+    /** The `teacher` verifier's model, shared by every slot (the endpoint caps requests in flight). */
+    teacher?: Backend;
+    teacherTemplates?: TeacherTemplates;
     templates: TurnTemplates;
     pool: InstructionPool;
     oracle: OracleFn;
@@ -62,6 +67,8 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     const rolesOf = (slot: number): LoopDeps["roles"] => (o.roles ? { reflect: o.roles.reflect?.slots[slot], correct: o.roles.correct?.slots[slot] } : undefined);
     const store = RunStore.open(o.runDir);
     const emit = (e: BatchEvent) => o.onEvent?.(e);
+    // Remote hosts report each retry wait; the dashboard and progress lines show it while the item waits.
+    const unsubscribe = [...new Set([o.backend, o.roles?.reflect, o.roles?.correct])].flatMap((h) => (isBackoffSource(h) ? [h.onBackoff((ev) => emit({ type: "backoff", ...ev }))] : []));
     try {
         const status = store.statuses();
         const indexed = o.tasks.items.map((item, index) => ({ item, index }));
@@ -137,7 +144,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                     emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
                     answering++;
                     try {
-                        job.base = new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
+                        job.base = new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), teacher: o.teacher, teacherTemplates: o.teacherTemplates, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
                         if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
                     } catch (e) {
                         if (o.signal?.aborted) break;
@@ -175,6 +182,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         emit({ type: "done", ...summary });
         return summary;
     } finally {
+        unsubscribe.forEach((u) => u());
         store.close();
     }
 }
@@ -233,7 +241,7 @@ export interface RunManifest {
     model: { file: string; path: string; sha256: string; adapters: string[] };
     /** The trained reflector/corrector's files and hashes; null or absent (older runs) = the base model. */
     reflector?: ReflectorManifest | null;
-    backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences">;
+    backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences" | "note">;
     prompts_sha256: string;
     tasks: { name: string; items: number; ids_sha256: string };
     versions: Record<string, string>;

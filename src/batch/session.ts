@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { LlamaHost } from "../backend/llama.js";
-import type { ParallelBackend } from "../backend/types.js";
+import { OpenAIHost } from "../backend/openai.js";
+import { resolveRef } from "../endpoints/resolve.js";
+import { loadTeacherTemplates } from "../teacher/templates.js";
+import type { EndpointStore } from "../endpoints/store.js";
+import type { EndpointRef } from "../endpoints/types.js";
+import type { Backend, ParallelBackend } from "../backend/types.js";
 import { itemOracle, versions } from "../lab.js";
 import { PROMPTS_DIR, SESSIONS_DIR } from "../paths.js";
 import { hashPromptsDir } from "../prompts/hash.js";
@@ -11,7 +16,7 @@ import type { Settings } from "../settings.js";
 import { loadTaskFiles } from "../tasks/load.js";
 import type { TaskFormatError } from "../tasks/jsonl.js";
 import type { TaskSet } from "../tasks/types.js";
-import { hashReflector, reflectorChange, roleModels, type ReflectorManifest } from "./reflector.js";
+import { hashReflector, reflectorChange, roleEndpoints, roleModels, type ReflectorManifest } from "./reflector.js";
 import { runBatch, type BatchSummary, type RunManifest } from "./runner.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig, BatchEvent } from "./types.js";
@@ -27,13 +32,17 @@ export interface BatchRequest {
     /** Hardware settings (not part of the results): GPU, layers, VRAM cap, threads. */
     hardware: Pick<Settings, "gpu" | "gpuLayers" | "vramCapMiB" | "threads">;
     promptsDir?: string;
-    /** Injected in tests; default: node-llama-cpp with `parallel` sequences. */
+    /** Injected in tests; default: the config's endpoint, else node-llama-cpp, with `parallel` slots. */
     backend?: ParallelBackend;
+    /** Where the config's endpoints and their keys are looked up (tests); default the user's config dir. */
+    endpointStore?: EndpointStore;
     /**
      * The trained reflector/corrector's slots, injected in tests (with `backend`); default: one host per
      * distinct file of `config.reflector` (the base model + its adapter, or the other GGUF), `parallel` sequences each.
      */
     roles?: { reflect?: ParallelBackend; correct?: ParallelBackend };
+    /** Injected in tests: the teacher verifier's model; default the config's teacher endpoint. */
+    teacher?: Backend;
     onEvent?: (e: BatchEvent) => void;
     onSkipped?: (errors: TaskFormatError[]) => void;
     onProgress?: (msg: string) => void;
@@ -53,14 +62,14 @@ const idsHash = (set: TaskSet) => createHash("sha256").update(set.items.map((i) 
 
 /** Names every results-defining difference between a stored config and a requested one. */
 export function configDifferences(stored: BatchConfig, asked: BatchConfig): string[] {
-    const a = withReflector(stored);
-    const b = withReflector(asked);
+    const a = normalizeConfig(stored);
+    const b = normalizeConfig(asked);
     const keys = Object.keys(a) as (keyof BatchConfig)[];
     return keys.filter((k) => k !== "parallel" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
-/** Configs (and manifests) from before trained reflectors have no `reflector`: the base model. */
-export const withReflector = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null });
+/** Configs (and manifests) from before trained reflectors or endpoints have no `reflector`/`endpoint`: the local base model. */
+export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null, endpoint: c.endpoint ?? null, teacher: c.teacher ?? null });
 
 /**
  * Starts (or resumes) a batch run: validates the run folder against its manifest, loads tasks,
@@ -71,11 +80,11 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
     const promptsDir = req.promptsDir ?? PROMPTS_DIR;
     const continuing = req.resume || req.retryErrors;
     let manifest: RunManifest | null = null;
-    let config = withReflector(req.config);
+    let config = normalizeConfig(req.config);
     if (RunStore.exists(runDir)) {
         if (!continuing) throw new Error(`${runDir} already holds a run; pass --resume to finish it (or --retry-errors), or choose another --out`);
         manifest = RunStore.readManifest<RunManifest>(runDir);
-        config = withReflector({ ...manifest.config, parallel: req.config.parallel });
+        config = normalizeConfig({ ...manifest.config, parallel: req.config.parallel });
     } else if (continuing) {
         throw new Error(`nothing to resume: ${runDir} holds no run (no manifest.json)`);
     }
@@ -93,9 +102,24 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
         const change = reflectorChange(manifest.reflector ?? null, reflector);
         if (change) throw new Error(change);
     }
-    const backend = req.backend ?? (await LlamaHost.load({ ...hostOptions(config, req), model: config.model }));
+    // Endpoints are looked up (and checked unchanged since the run started) before any model loads.
+    const generatorEndpoint = config.endpoint && !req.backend ? resolveRef(config.endpoint, req.endpointStore) : null;
+    if (config.reflector && !req.roles) for (const r of roleEndpoints(config.reflector)) resolveRef(r.endpoint, req.endpointStore);
+    if (config.verifier === "teacher" && !config.teacher && !req.teacher) throw new Error('verifier "teacher" needs a teacher endpoint: pass --teacher <endpoint> (or assign one: reflect-lab endpoints role verifier <name>)');
+    const teacherEndpoint = config.verifier === "teacher" && config.teacher && !req.teacher ? resolveRef(config.teacher, req.endpointStore) : null;
+    const backend =
+        req.backend ??
+        (generatorEndpoint
+            ? await OpenAIHost.open(generatorEndpoint.endpoint, generatorEndpoint.apiKey, { slots: config.parallel })
+            : await LlamaHost.load({ ...hostOptions(config, req), model: config.model }));
     const hosts: ParallelBackend[] = [];
+    let teacher = req.teacher;
     try {
+        if (teacherEndpoint) {
+            const host = await OpenAIHost.open(teacherEndpoint.endpoint, teacherEndpoint.apiKey, { slots: 1 });
+            hosts.push(host);
+            teacher = host.single();
+        }
         const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, backend instanceof LlamaHost ? backend : null) : undefined);
         const b = backend.info;
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
@@ -107,14 +131,14 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
                 config,
                 model: { file: b.modelFile, path: b.modelPath, sha256: b.modelSha256, adapters: b.adapters },
                 reflector,
-                backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences },
+                backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences, ...(b.note ? { note: b.note } : {}) },
                 prompts_sha256: promptsHash,
                 tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
                 versions: versions()
             };
             RunStore.writeManifest(runDir, manifest);
         }
-        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, roles, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
+        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, roles, teacher, teacherTemplates: teacher ? loadTeacherTemplates(promptsDir) : undefined, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
         return { ...summary, runDir, manifest };
     } finally {
         for (const h of hosts) await h.dispose();
@@ -134,11 +158,19 @@ const hostOptions = (config: BatchConfig, req: BatchRequest) => ({
 });
 
 /**
- * One host per distinct role file, `parallel` sequences each: the run's base GGUF with the LoRA adapter,
- * or the fine-tuned GGUF. One adapter serving both roles loads once. Loaded hosts go into `hosts` (disposed by the caller).
+ * One host per distinct role file or endpoint, `parallel` slots each: the run's base GGUF with the LoRA
+ * adapter, the fine-tuned GGUF, or an OpenAI-compatible endpoint. One adapter or endpoint serving both
+ * roles opens once. Hosts go into `hosts` (disposed by the caller).
  */
 async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[], base: LlamaHost | null): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
     const roles: { reflect?: ParallelBackend; correct?: ParallelBackend } = {};
+    for (const r of roleEndpoints(config.reflector!)) {
+        const { endpoint, apiKey } = resolveRef(r.endpoint as EndpointRef, req.endpointStore);
+        req.onProgress?.(`${r.roles.join("/")}: endpoint ${endpoint.name} (${endpoint.model} at ${endpoint.baseURL})`);
+        const host = await OpenAIHost.open(endpoint, apiKey, { slots: config.parallel });
+        hosts.push(host);
+        for (const role of r.roles) roles[role] = host;
+    }
     for (const m of roleModels(config.reflector!)) {
         req.onProgress?.(`loading the trained ${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
         // An adapter goes on the base model already in memory (its own context); a whole GGUF loads on its own.

@@ -120,6 +120,12 @@ export class RunStore {
         }
     }
 
+    /** One sample's record by its key (a primary-key lookup), or null. */
+    sampleRecord(itemId: string, instructionKey: string, sampleIndex: number): string | null {
+        const r = this.db.prepare("SELECT record FROM samples WHERE item_id = ? AND instruction_key = ? AND sample_index = ?").get(itemId, instructionKey, sampleIndex) as { record: string } | undefined;
+        return r?.record ?? null;
+    }
+
     /** One item's sample records, in (instruction, sample) order. */
     itemSampleRecords(itemId: string): string[] {
         return (this.db.prepare("SELECT record FROM samples WHERE item_id = ? ORDER BY instruction_key, sample_index").all(itemId) as { record: string }[]).map((r) => r.record);

@@ -1,5 +1,6 @@
 import type { LoopMode, VerifierMode, ItemRecord } from "../engine/types.js";
 import type { SamplerSettings } from "../backend/types.js";
+import type { BackoffEvent, EndpointRef } from "../endpoints/types.js";
 
 /** Which instructions each failed answer is reflected on. */
 export type InstructionPlan =
@@ -27,12 +28,23 @@ export interface BatchConfig {
      * manifests written before it still type-check and load: startBatch stores it as null when absent.
      */
     reflector?: ReflectorSpec | null;
+    /**
+     * The generator's OpenAI-compatible endpoint (which server and model; never the key); null = the
+     * local `model`. Optional for the same reason as `reflector`: older manifests load as null.
+     */
+    endpoint?: EndpointRef | null;
+    /** The endpoint that judges answers when `verifier` is "teacher" (never the key); null otherwise. */
+    teacher?: EndpointRef | null;
 }
 
-/** One role's model: a LoRA adapter (GGUF) put on the run's base model, or a whole GGUF (after full fine-tuning); neither = the base model. */
+/**
+ * One role's model: a LoRA adapter (GGUF) put on the run's base model, a whole GGUF (after full
+ * fine-tuning), or an OpenAI-compatible endpoint; none = the base model.
+ */
 export interface RoleModelSpec {
     adapter?: string;
     model?: string;
+    endpoint?: EndpointRef;
 }
 
 /**
@@ -79,4 +91,6 @@ export type BatchEvent =
     | { type: "item"; result: ItemResult; outcome: ItemOutcome; done: number; total: number }
     | { type: "item-error"; itemId: string; task: string; error: string; done: number; total: number }
     | { type: "state"; message: string }
+    /** A remote request waits before its next try (429, 5xx, timeout...); its item carries on afterwards. */
+    | ({ type: "backoff" } & BackoffEvent)
     | { type: "done"; done: number; total: number; errors: number; interrupted: boolean; seconds: number };

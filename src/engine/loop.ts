@@ -4,6 +4,8 @@ import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem } from "../tasks/types.js";
 import type { Verdict } from "../verify/types.js";
 import { runSelfVerify, selfVerifyCall } from "../verify/self.js";
+import { runTeacherVerify, teacherVerifyCall, teacherVerifySampler } from "../verify/teacher.js";
+import { defaultTeacherTemplates, type TeacherTemplates } from "../teacher/templates.js";
 import { stepSeed } from "./seed.js";
 import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type ModelRef, type StepKind, type StepRecord } from "./types.js";
 import { formatSelection } from "../prompts/pool.js";
@@ -21,6 +23,10 @@ export interface LoopDeps {
      */
     roles?: { reflect?: Backend; correct?: Backend };
     templates: TurnTemplates;
+    /** The `teacher` verifier's model: judges answers in that mode, never writes to the conversation. */
+    teacher?: Backend;
+    /** prompts/teacher/*.txt from the run's prompts folder (default: the project's). */
+    teacherTemplates?: TeacherTemplates;
     pool: InstructionPool;
     oracle: OracleFn;
     runId: string;
@@ -137,6 +143,8 @@ export class ReflectionLoop {
         if (this.busy) throw new Error("a step is already running");
         this.busy = true;
         try {
+            // Checked before the first step, so no answer is generated for a loop that cannot be judged.
+            if (this.config.verifier === "teacher" && !this.deps.teacher) throw new Error('verifier "teacher" needs a teacher model, and none is configured: pass a teacher endpoint (--teacher <endpoint>) or use the oracle or self verifier');
             const s = this.state;
             switch (s.kind) {
                 case "start":
@@ -330,6 +338,8 @@ export class ReflectionLoop {
                 prompt_tokens: result.promptTokens, output_tokens: result.outputTokens, tokens_per_second: result.tokensPerSecond,
                 stop_reason: result.stopReason, ms: performance.now() - t0, started_at: started
             };
+        } else if (this.config.verifier === "teacher") {
+            step = await this.teacherVerify(turn, oracle, t0, started);
         } else {
             step = { kind: "verify", turn, sample_index: turn === 1 ? 0 : this.sample, verdict: { ...oracle, mode: "oracle" }, ms: performance.now() - t0, started_at: started };
         }
@@ -337,8 +347,29 @@ export class ReflectionLoop {
         this.push(step);
         if (this.isDone) return;
         this.state = { kind: "judged", turn, correct: step.verdict!.correct };
-        // An answer judged correct (by the oracle, or by the model itself in `self` mode) ends the loop, as does the last turn.
+        // An answer judged correct (by the oracle, the model itself in `self` mode, or the teacher) ends the loop, as does the last turn.
         if (step.verdict!.correct || turn >= this.config.maxTurns) this.finish();
+    }
+
+    /**
+     * `teacher` mode: the teacher reads the question and the attempt (never the gold answer) and only
+     * its binary verdict steers the loop; the step keeps the teacher's prompt and output, names the
+     * teacher in `model`, and stores the ground truth beside it for metrics, as `self` does.
+     */
+    private async teacherVerify(turn: number, oracle: Verdict, t0: number, started: string): Promise<StepRecord> {
+        const teacher = this.deps.teacher!;
+        const call = teacherVerifyCall(teacher, this.deps.teacherTemplates ?? defaultTeacherTemplates(), this.item, this.lastAttempt);
+        const sampleIndex = turn === 1 ? 0 : this.sample;
+        const sampler = teacherVerifySampler(this.sampler("verify", turn, sampleIndex).seed);
+        this.emit({ type: "prompt", kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt });
+        this.abortController = new AbortController();
+        const { verdict, result } = await runTeacherVerify(teacher, call, sampler, this.deps.stream === false ? undefined : (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
+        return {
+            kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt, output: result.text,
+            verdict: { ...verdict, mode: "teacher" }, oracle_verdict: oracle, sampler, seed: sampler.seed,
+            prompt_tokens: result.promptTokens, output_tokens: result.outputTokens, tokens_per_second: result.tokensPerSecond,
+            stop_reason: result.stopReason, ms: performance.now() - t0, started_at: started, model: modelRef(teacher)
+        };
     }
 
     private async reflect(turn: number): Promise<void> {

@@ -5,7 +5,8 @@ import type { Verdict } from "../verify/types.js";
 
 export const RECORD_SCHEMA = "reflect-lab/record@1";
 
-export type VerifierMode = "oracle" | "self";
+/** `oracle`: ground truth; `self`: the generator judges its own answer; `teacher`: a stronger model judges it. */
+export type VerifierMode = "oracle" | "self" | "teacher";
 /** `reflect`: reflection before each new turn (the paper's "w/ reflection"); `retry`: only the "incorrect" signal ("w/o reflection"). */
 export type LoopMode = "reflect" | "retry";
 export type StepKind = "answer" | "verify" | "reflect" | "correct";
@@ -39,7 +40,7 @@ export interface StepRecord {
     output?: string;
     /** For answer/correct: the final answer as the verifier extracted it. */
     verdict?: Verdict & { mode: VerifierMode };
-    /** In `self` mode the ground-truth verdict is kept beside the model's own, for metrics only: it never reaches the model. */
+    /** In `self` and `teacher` modes the ground-truth verdict is kept beside the model's, for metrics only: it never reaches the model. */
     oracle_verdict?: Verdict;
     instruction_key?: string;
     sampler?: SamplerSettings;
@@ -52,7 +53,7 @@ export interface StepRecord {
     stop_reason?: StopReason;
     ms: number;
     started_at: string;
-    /** Set when another model than the record's `model` made this step (a trained reflector/corrector). */
+    /** Set when another model than the record's `model` made this step (a trained reflector/corrector, or the teacher of a verify step). */
     model?: ModelRef;
     /** True when the user re-rolled this reflection; the step stays in the record but left the conversation. */
     superseded?: boolean;

@@ -1,11 +1,13 @@
 import { Box, Text, useInput, useStdout } from "ink";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { errorTypeBreakdown, type ErrorTypeBreakdown } from "../../src/teacher/breakdown.js";
 import { useStore } from "zustand";
 import { HelpOverlay } from "../HelpOverlay.js";
 import { helpBarItems, matchKey } from "../keymap.js";
 import { HelpBar } from "../HelpBar.js";
 import { theme } from "../theme.js";
 import { AccuracyChart } from "./AccuracyChart.js";
+import { ErrorTypesPanel } from "./ErrorTypesPanel.js";
 import { FinishedLine } from "./FinishedLine.js";
 import { FinishedLog } from "./FinishedLog.js";
 import { MetricsPanel } from "./MetricsPanel.js";
@@ -27,17 +29,34 @@ export interface BatchDashboardProps {
      * history is the app's single <Static> (Ink tracks only one), so recent items show in the live region.
      */
     staticLog?: boolean;
+    /**
+     * The run's error-type breakdown (teacher tags). Default: read from the run folder once the run has
+     * ended, since tags are made afterwards by `reflect-lab tag-errors`; null hides the panel.
+     */
+    errorTypes?: ErrorTypeBreakdown | null;
+}
+
+/** Tags of an ended run, or null; a broken or locked teacher.sqlite must not take the dashboard down. */
+function storedErrorTypes(runDir: string | null, ended: boolean): ErrorTypeBreakdown | null {
+    if (!runDir || !ended) return null;
+    try {
+        return errorTypeBreakdown(runDir);
+    } catch {
+        return null;
+    }
 }
 
 /** Lines the dashboard takes besides the slot rows, task rows and recent items (title, bars, chart, footers). */
 const FIXED_ROWS = 14;
 
 /** The live batch dashboard: progress, slots, metrics, chart, state; finished items above. */
-export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true }: BatchDashboardProps) {
+export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true, errorTypes }: BatchDashboardProps) {
     const s = useStore(store);
     const [help, setHelp] = useState(false);
     const { stdout } = useStdout();
     const ended = s.status === "done";
+    const stored = useMemo(() => (errorTypes === undefined ? storedErrorTypes(s.runDir, ended) : null), [errorTypes, s.runDir, ended]);
+    const tags = errorTypes ?? stored;
 
     useInput((input, key) => {
         const b = matchKey("batch", input, key);
@@ -57,7 +76,11 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
     const rows = stdout?.rows || 40;
     const tasks = Object.keys(s.report.perTask).length;
     const recentWanted = staticLog ? 0 : Math.min(5, s.log.length);
-    const spare = Math.max(4, rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted);
+    // The error-type panel takes a title, a head and one row per task (and overall), within what is left.
+    const tagTasks = tags ? Object.keys(tags.perTask).length : 0;
+    const tagRows = tags ? Math.max(1, Math.min(tagTasks, Math.floor((rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted) / 3))) : 0;
+    const tagExtra = tags ? 3 + tagRows + (tagTasks > 1 ? 1 : 0) : 0;
+    const spare = Math.max(4, rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted - tagExtra);
     const slotRows = Math.max(2, Math.min(s.slots.length, Math.ceil(spare / 2)));
     const taskRows = Math.max(1, Math.min(tasks, spare - slotRows));
     const recent = recentWanted ? s.log.slice(-recentWanted) : [];
@@ -94,6 +117,11 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                     <Box marginTop={1}>
                         <AccuracyChart accByTurn={s.report.overall.accByTurn} />
                     </Box>
+                    {tags ? (
+                        <Box marginTop={1} flexDirection="column">
+                            <ErrorTypesPanel breakdown={tags} maxRows={tagRows} />
+                        </Box>
+                    ) : null}
                     {recent.length ? (
                         <Box marginTop={1} flexDirection="column">
                             {recent.map((l) => (

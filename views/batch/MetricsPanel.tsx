@@ -48,7 +48,7 @@ export function MetricsPanel({ report, verifier, maxRows }: { report: MetricsRep
                 <Text bold color={m.delta > 0 ? theme.ok : m.delta < 0 ? theme.bad : undefined}>
                     {signedPct(m.delta)}
                 </Text>
-                {verifier === "self" ? (
+                {verifier !== "oracle" ? (
                     <Text>
                         <Text color={theme.muted}> · flips c→i </Text>
                         <Text color={theme.bad}>{m.flips.correctToIncorrect}</Text>

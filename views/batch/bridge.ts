@@ -1,4 +1,5 @@
 import { MetricsAccumulator, standing } from "../../src/batch/metrics.js";
+import { backoffLine } from "../../src/endpoints/backoffLine.js";
 import type { BatchEvent, ItemOutcome } from "../../src/batch/types.js";
 import { snippet } from "./format.js";
 import type { BatchStore, FinishedLine, SlotView } from "./store.js";
@@ -50,6 +51,13 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
     let timer: ReturnType<typeof setTimeout> | null = null;
     let ticker: ReturnType<typeof setInterval> | null = null;
     let pending: Partial<ReturnType<BatchStore["getState"]>> = {};
+    /** The state line a backoff replaced, restored once its wait is over and work goes on. */
+    let backoff: { until: number; before: string | null } | null = null;
+    const endBackoff = () => {
+        if (!backoff || now() < backoff.until) return;
+        pending = { ...pending, state: backoff.before };
+        backoff = null;
+    };
 
     const pushLine = (line: Omit<FinishedLine, "key">) => {
         if (log.length >= LOG_CHUNK) {
@@ -132,6 +140,7 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                 break;
             }
             case "tokens": {
+                endBackoff();
                 const t = now();
                 const last = buckets[buckets.length - 1];
                 if (last && t - last.t < 250) last.n += e.count;
@@ -139,6 +148,7 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                 break;
             }
             case "item": {
+                endBackoff();
                 sessionItems++;
                 done = e.done;
                 total = e.total;
@@ -156,7 +166,14 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                 break;
             case "state":
                 pending = { ...pending, state: e.message };
+                if (backoff) backoff.before = e.message;
                 break;
+            case "backoff": {
+                const before = backoff ? backoff.before : pending.state !== undefined ? pending.state : store.getState().state;
+                backoff = { until: Math.max(backoff?.until ?? 0, now() + e.delayMs), before: before ?? null };
+                pending = { ...pending, state: backoffLine(e) };
+                break;
+            }
             case "done":
                 stopTimers();
                 done = e.done;

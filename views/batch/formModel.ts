@@ -48,7 +48,7 @@ export const FORM_FIELDS: FormField[] = [
     { key: "instructions", kind: "choice", hint: "which instructions each failed answer is reflected on", options: (c) => [`random:${Math.min(6, c.pool.keys.length)}`, "round-robin", "all", `fixed:${c.instructionKey}`] },
     { key: "maxTurns", kind: "text", hint: "turns per question" },
     { key: "mode", kind: "choice", hint: "reflect, or retry (no reflection baseline)", options: () => ["reflect", "retry"] },
-    { key: "verifier", kind: "choice", hint: "oracle = ground truth, self = the model judges itself", options: () => ["oracle", "self"] },
+    { key: "verifier", kind: "choice", hint: "oracle = ground truth, self = the model judges itself, teacher = the teacher endpoint", options: () => ["oracle", "self", "teacher"] },
     { key: "seed", kind: "text", hint: "run seed" },
     { key: "out", kind: "text", hint: "run folder (a new run)" },
     {
@@ -119,7 +119,7 @@ export function formRequest(v: BatchFormValues, s: Settings, pool: InstructionPo
         instructions: parseInstructionPlan(v.instructions, pool),
         maxTurns: int("maxTurns", v.maxTurns, 1),
         mode: v.mode === "retry" ? "retry" : "reflect",
-        verifier: v.verifier === "self" ? "self" : "oracle",
+        verifier: v.verifier === "self" || v.verifier === "teacher" ? v.verifier : "oracle",
         sampler: { temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: int("seed", v.seed, 0), maxTokens: s.maxTokens },
         model: s.model,
         contextSize: s.contextSize,
