@@ -6,6 +6,7 @@ import { DEFAULT_EVAL_FRACTION, DEFAULT_SETS, defaultOptions, parseInstructionFi
 import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { SESSIONS_DIR } from "../src/paths.js";
 import { teacherJudge } from "../src/teacher/judge.js";
+import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
 
 const int = (name: string, min: number) => (v: string) => {
@@ -61,6 +62,11 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
         .option("--seed <n>", "seed of the split and the cap (default: the first run's seed)", int("--seed", 0))
         .option("--force", "write into a non-empty folder, replacing its earlier curated files")
         .option("--teacher <endpoint>", "the D_pref judge: an OpenAI-compatible endpoint by name (adds dpref unless --set is given)")
+        .option("--teacher-max-tokens <n>", `longest judge reply (default ${TEACHER_MAX_TOKENS})`, (v: string) => {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 16) throw new InvalidArgumentError("--teacher-max-tokens must be an integer >= 16");
+            return n;
+        })
         .option("--json", "print the curation summary (curation.json) as JSON")
         .addHelpText("after", HELP)
         .action(async (runs: string[], o) => {
@@ -80,7 +86,7 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
                 });
                 if (o.teacher && sets.includes("dpref")) teacher = await (deps.openTeacher ? deps.openTeacher(o.teacher) : openTeacher(o.teacher, { onBackoff: (ev) => process.stderr.write(backoffLine(ev) + "\n") }));
                 // The judge is named by the endpoint's model: curation.json and every D_pref row record it.
-                const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model }) : undefined;
+                const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model, maxTokens: o.teacherMaxTokens }) : undefined;
                 const summary = await exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out: o.out ?? defaultCuratedDir(), force: o.force === true, judge });
                 process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary) + "\n");
             } catch (e) {

@@ -6,6 +6,7 @@ import { SESSIONS_DIR } from "../src/paths.js";
 import { errorTypeBreakdown, formatErrorTypes } from "../src/teacher/breakdown.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
 import { tagRun, type TagProgress } from "../src/teacher/tagRun.js";
+import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
 
 const int = (name: string, min: number) => (v: string) => {
     const n = Number(v);
@@ -35,6 +36,7 @@ export function addTeacherCommands(program: Command, deps: TeacherCommandDeps = 
         .argument("<run>", `a batch run folder, or a run id under ${SESSIONS_DIR}`)
         .requiredOption("--teacher <endpoint>", "the teacher: an OpenAI-compatible endpoint by name")
         .option("--concurrency <n>", "teacher requests in flight (default: the endpoint's)", int("--concurrency", 1))
+        .option("--teacher-max-tokens <n>", `longest teacher reply (default ${TEACHER_MAX_TOKENS})`, int("--teacher-max-tokens", 16))
         .option("--json", "print the breakdown as JSON (progress stays on stderr)")
         .addHelpText(
             "after",
@@ -60,6 +62,7 @@ running the command again tags only what is missing (after Ctrl-C or errors).`
                 const summary = await tagRun(runDir, teacher.backend, {
                     concurrency: o.concurrency ?? teacher.concurrency,
                     model: teacher.model,
+                    maxTokens: o.teacherMaxTokens,
                     signal: controller.signal,
                     onProgress: (p) => {
                         const now = performance.now();

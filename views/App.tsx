@@ -100,7 +100,7 @@ export function App() {
                 <CurateScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "train" ? (
                 // The base defaults to the file the lab runs (an hf: model's downloaded file, too).
-                <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: controller.lab.backend.info.modelPath }} onBack={back} onQuit={quit} />
+                <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: controller.lab.backend.info.kind === "openai" ? "default" : controller.lab.backend.info.modelPath }} onBack={back} onQuit={quit} />
             ) : screen === "compare" ? (
                 <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "endpoints" ? (

@@ -20,8 +20,16 @@ export function Header() {
                 {b ? (
                     <Text>
                         {" "}
-                        {b.modelFile} <Text color={theme.muted}>·</Text> {COMPUTE[b.compute] ?? b.compute} <Text color={theme.muted}>·</Text> gpu {b.gpuLayers}/{b.totalLayers} layers{" "}
-                        <Text color={theme.muted}>·</Text> ctx {b.contextSize} <Text color={theme.muted}>·</Text> {tps === null ? "– tok/s" : `${tps.toFixed(1)} tok/s`}
+                        {b.modelFile} <Text color={theme.muted}>·</Text>{" "}
+                        {b.kind === "openai" ? (
+                            // A remote server: its hardware is unknown here; the note names the endpoint.
+                            "remote"
+                        ) : (
+                            <>
+                                {COMPUTE[b.compute] ?? b.compute} <Text color={theme.muted}>·</Text> gpu {b.gpuLayers}/{b.totalLayers} layers <Text color={theme.muted}>·</Text> ctx {b.contextSize}
+                            </>
+                        )}{" "}
+                        <Text color={theme.muted}>·</Text> {tps === null ? "– tok/s" : `${tps.toFixed(1)} tok/s`}
                     </Text>
                 ) : null}
             </Text>

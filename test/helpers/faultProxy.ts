@@ -10,12 +10,16 @@ export interface FaultProxy {
     inject(...faults: Fault[]): void;
     /** Requests seen (chat completions and others) and how many got a fault. */
     readonly seen: { path: string; fault: string | null; at: number }[];
+    /** Most chat-completion requests that were in flight at once. */
+    readonly maxInFlight: number;
     close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: { port: number }): Promise<FaultProxy> {
     const queue: Fault[] = [];
     const seen: FaultProxy["seen"] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
     const forward = (req: IncomingMessage, res: ServerResponse) => {
         const up = request({ host: "127.0.0.1", port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
             res.writeHead(r.statusCode ?? 502, r.headers);
@@ -28,7 +32,12 @@ export async function startFaultProxy(target: { port: number }): Promise<FaultPr
         req.pipe(up);
     };
     const server: Server = createServer((req, res) => {
-        const fault = req.url?.includes("/chat/completions") ? queue.shift() : undefined;
+        const chat = req.url?.includes("/chat/completions") ?? false;
+        if (chat) {
+            maxInFlight = Math.max(maxInFlight, ++inFlight);
+            res.on("close", () => inFlight--);
+        }
+        const fault = chat ? queue.shift() : undefined;
         seen.push({ path: req.url ?? "", fault: fault ? JSON.stringify(fault) : null, at: Date.now() });
         if (!fault) return forward(req, res);
         if ("delayMs" in fault) {
@@ -46,6 +55,9 @@ export async function startFaultProxy(target: { port: number }): Promise<FaultPr
         baseURL: `http://127.0.0.1:${port}/v1`,
         inject: (...f) => queue.push(...f),
         seen,
+        get maxInFlight() {
+            return maxInFlight;
+        },
         close: () => new Promise<void>((r) => {
             server.closeAllConnections();
             server.close(() => r());
