@@ -4,7 +4,7 @@
 // child processes. At the end every file written and everything printed is searched for the key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -195,6 +195,35 @@ describe("an OpenAI-compatible endpoint (llama-server)", () => {
             expect(verify.messages.map((m: { content: string }) => m.content).join("\n")).not.toContain(`gold`);
         }
     }, 600_000);
+
+    it("mixes local and remote: a local generator with the remote teacher as verifier", async () => {
+        const { stdout } = await cliRun(["ask", "--endpoint", "none", "--verifier", "teacher", "--teacher", "srv", "--id", "logic-02", "--max-tokens", "48", "--seed", "4"]);
+        const record = JSON.parse(stdout);
+        expect(record.backend.kind).toBe("node-llama-cpp");
+        const verify = record.steps.find((s: { kind: string }) => s.kind === "verify");
+        expect(verify.verdict.mode).toBe("teacher");
+        expect(verify.model.file).toBe(SERVER_MODEL);
+    }, 300_000);
+
+    it("mixes remote and local: the server answers turn 1, a local GGUF reflects and corrects", async () => {
+        // A training run folder as full fine-tuning leaves it (result.json naming whole GGUFs); here the base GGUF itself.
+        const trained = join(root, "trained-local");
+        const gguf = join(PROJECT_ROOT, "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
+        mkdirSync(trained, { recursive: true });
+        writeFileSync(join(trained, "result.json"), JSON.stringify({ setting: "two-stage", base: { file: gguf, sha256: "" }, reflector: { model: gguf }, corrector: { model: gguf } }));
+        const out = join(root, "sessions", "run-mixed");
+        // One at a time: the local model and the server never decode at once on 2 cores.
+        await cliRun(batchArgs(out, ["--limit", "3", "-P", "1", "--trained", trained]));
+        const { items, samples } = storeRows(out);
+        expect(items.every((i) => i.status === "done")).toBe(true);
+        for (const rec of samples.map((x) => JSON.parse(x.record))) {
+            const answer = rec.steps.find((st: { kind: string }) => st.kind === "answer");
+            const reflect = rec.steps.find((st: { kind: string }) => st.kind === "reflect");
+            expect(rec.model.file).toBe(SERVER_MODEL);
+            expect(answer.model).toBeUndefined();
+            expect(reflect.model.file).toBe("SmolLM2-135M-Instruct.Q4_1.gguf");
+        }
+    }, 300_000);
 
     it("names a wrong key or a wrong URL clearly, without the key", async () => {
         await cliRun(["endpoints", "add", "badkey", "--url", proxy.baseURL, "--model", SERVER_MODEL, "--key-env", "RL_E2E_WRONG_KEY", "--max-retries", "1"]);

@@ -1,3 +1,4 @@
+import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { render } from "ink";
 import type { ReactElement } from "react";
 import type { Backend, ParallelBackend } from "../src/backend/types.js";
@@ -63,6 +64,7 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         patchConsole: opts.stdout === undefined
     });
     let lab: Lab;
+    let mounted: MountedLab | undefined;
     try {
         lab = await openLab({
             settings: opts.settings,
@@ -70,6 +72,8 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
             backend: opts.backend,
             sessionsDir: opts.sessionsDir,
             promptsDir: opts.promptsDir,
+            // A remote model's retries show on the status line once the lab is mounted.
+            onBackoff: (ev) => mounted?.store.getState().setStatus(backoffLine(ev)),
             onProgress: (msg) => {
                 lines.push(msg);
                 ink.rerender(<Loading model={opts.settings.model} lines={[...lines]} />);
@@ -82,7 +86,6 @@ export async function runTui(opts: RunTuiOptions): Promise<number> {
         process.exitCode = 1;
         return 1;
     }
-    let mounted: MountedLab | undefined;
     try {
         mounted = mountLab({ lab, tasks: opts.tasks, settingsStore: opts.settingsStore, startIndex: opts.startIndex });
         ink.clear();

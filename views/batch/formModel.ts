@@ -4,6 +4,8 @@ import { parseInstructionPlan } from "../../src/batch/plan.js";
 import { defaultRunDir } from "../../src/batch/session.js";
 import type { BatchConfig } from "../../src/batch/types.js";
 import { reflectorFromTraining } from "../../src/batch/reflector.js";
+import { EndpointStore } from "../../src/endpoints/store.js";
+import { endpointRef } from "../../src/endpoints/types.js";
 import type { InstructionPool } from "../../src/prompts/pool.js";
 import type { Settings } from "../../src/settings.js";
 import type { BatchRunInfo as RunListing } from "../../src/batch/runs.js";
@@ -106,6 +108,19 @@ const reflectorOf = (dir: string) => {
     }
 };
 
+/** The stored endpoint roles a new run from the lab uses (as `reflect-lab batch` does without flags). */
+function storedEndpoints(verifier: BatchConfig["verifier"]): Pick<BatchConfig, "endpoint" | "teacher"> {
+    const store = new EndpointStore();
+    const roles = store.roles();
+    const ref = (name: string | undefined) => {
+        const e = name ? store.get(name) : undefined;
+        return e ? endpointRef(e) : null;
+    };
+    const teacher = verifier === "teacher" ? ref(roles.verifier ?? roles.teacher) : null;
+    if (verifier === "teacher" && !teacher) throw new Error("verifier: teacher needs an endpoint with the verifier or teacher role (settings → e endpoints)");
+    return { endpoint: ref(roles.generator), teacher };
+}
+
 /** The form as startBatch's request (config, out, resume); throws a message for the form on bad input. */
 export function formRequest(v: BatchFormValues, s: Settings, pool: InstructionPool): { config: BatchConfig; out: string; resume: boolean } {
     const tasks = v.tasks.split(/\s+/).filter(Boolean);
@@ -126,6 +141,7 @@ export function formRequest(v: BatchFormValues, s: Settings, pool: InstructionPo
         reflector: v.trained.trim() && !v.resume ? reflectorOf(v.trained.trim()) : null
     };
     if (v.resume) return { config, out: v.resume, resume: true };
+    Object.assign(config, storedEndpoints(config.verifier));
     if (!v.out.trim()) throw new Error("out: give a run folder");
     return { config, out: v.out.trim(), resume: false };
 }
