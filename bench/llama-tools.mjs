@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
+import {withLock as withCacheLock} from "../scripts/cacheLock.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "..");
@@ -79,46 +80,6 @@ function run(cmd, args, {cwd, env, capture = false} = {}) {
     });
 }
 
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return e.code === "EPERM";
-    }
-}
-
-/** Simple cross-process lock (mkdir is atomic); a lock left by a dead process is taken over. */
-async function withLock(dir, fn) {
-    const lockDir = path.join(dir, ".lock");
-    fs.mkdirSync(dir, {recursive: true});
-    for (let waitedMs = 0; ; waitedMs += 2000) {
-        try {
-            fs.mkdirSync(lockDir);
-            fs.writeFileSync(path.join(lockDir, "pid"), String(process.pid));
-            break;
-        } catch (e) {
-            if (e.code !== "EEXIST") throw e;
-            let owner = NaN;
-            try {
-                owner = Number(fs.readFileSync(path.join(lockDir, "pid"), "utf8"));
-            } catch {}
-            if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
-                log(`removing stale lock of dead process ${owner}`);
-                fs.rmSync(lockDir, {recursive: true, force: true});
-                continue;
-            }
-            if (waitedMs % 60000 === 0) log(`waiting for another build (lock ${lockDir}, pid ${owner})`);
-            await new Promise((r) => setTimeout(r, 2000));
-        }
-    }
-    try {
-        return await fn();
-    } finally {
-        fs.rmSync(lockDir, {recursive: true, force: true});
-    }
-}
-
 function readMarker(dir) {
     try {
         return JSON.parse(fs.readFileSync(path.join(dir, MARKER), "utf8"));
@@ -145,7 +106,7 @@ export async function ensureBatchedBench() {
     const ready = builtBinary(dir);
     if (ready) return ready;
 
-    return withLock(dir, async () => {
+    return withCacheLock(dir, async () => {
         const again = builtBinary(dir); // another process may have finished meanwhile
         if (again) return again;
 
@@ -191,7 +152,7 @@ export async function ensureBatchedBench() {
         }, null, 2) + "\n");
         log(`built ${bin} in ${seconds} s`);
         return bin;
-    });
+    }, log);
 }
 
 /** Folder holding node-llama-cpp's prebuilt CPU libraries for this platform. */

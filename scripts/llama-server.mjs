@@ -13,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { withLock } from "./cacheLock.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const nlc = path.join(root, "node_modules", "node-llama-cpp", "llama");
@@ -55,42 +56,6 @@ function ready(dir) {
     return fs.existsSync(path.join(dir, MARKER)) && fs.existsSync(bin) ? bin : null;
 }
 
-const alive = (pid) => {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return e.code === "EPERM";
-    }
-};
-
-/** mkdir is atomic: one build at a time across processes; a dead owner's lock is taken over. */
-async function withLock(dir, fn) {
-    const lock = path.join(dir, ".lock");
-    fs.mkdirSync(dir, { recursive: true });
-    for (let waited = 0; ; waited += 2000) {
-        try {
-            fs.mkdirSync(lock);
-            fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
-            break;
-        } catch (e) {
-            if (e.code !== "EEXIST") throw e;
-            const owner = Number(fs.readFileSync(path.join(lock, "pid"), "utf8") || NaN);
-            if (Number.isInteger(owner) && !alive(owner)) {
-                fs.rmSync(lock, { recursive: true, force: true });
-                continue;
-            }
-            if (waited % 60000 === 0) log(`waiting for another build (pid ${owner})`);
-            await new Promise((r) => setTimeout(r, 2000));
-        }
-    }
-    try {
-        return await fn();
-    } finally {
-        fs.rmSync(lock, { recursive: true, force: true });
-    }
-}
-
 /** The path of a built `llama-server`, building it first when the cache has none. */
 export async function ensureLlamaServer() {
     const dir = serverCacheDir();
@@ -119,7 +84,7 @@ export async function ensureLlamaServer() {
         fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ release: release(), builtAt: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + "\n");
         log(`built ${bin} in ${Math.round((Date.now() - t0) / 1000)} s`);
         return bin;
-    });
+    }, log);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

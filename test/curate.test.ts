@@ -1,4 +1,5 @@
 // Curation on real stores (runBatch through startBatch, scripted slots): D+, D±, D_pref, options, exports, CLI.
+import { runCommand } from "./helpers/runCommand.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -394,27 +395,7 @@ describe("the D_pref judge hook", () => {
 });
 
 describe("reflect-lab curate", () => {
-    async function cli(args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
-        const program = new Command().exitOverride();
-        addCurateCommand(program);
-        let out = "";
-        let err = "";
-        const w1 = process.stdout.write.bind(process.stdout);
-        const w2 = process.stderr.write.bind(process.stderr);
-        const before = process.exitCode;
-        process.exitCode = undefined;
-        process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-        process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-        try {
-            await program.parseAsync(["curate", ...args], { from: "user" });
-        } finally {
-            process.stdout.write = w1;
-            process.stderr.write = w2;
-        }
-        const code = process.exitCode as number | undefined;
-        process.exitCode = before;
-        return { out, err, code };
-    }
+    const cli = (args: string[]) => runCommand((p) => addCurateCommand(p), ["curate", ...args]);
 
     it("prints counts per set and task, the folder and its files; --json prints the summary", async () => {
         const out = join(dir, "cli-out");

@@ -1,4 +1,5 @@
 // The teacher as D_pref judge: its prompt, both orders against position bias, the export and `curate --teacher`.
+import { runCommand } from "./helpers/runCommand.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -139,27 +140,7 @@ describe("teacher judge", () => {
 });
 
 describe("reflect-lab curate --teacher", () => {
-    async function cli(args: string[], open: (name: string) => Promise<OpenedTeacher>) {
-        const program = new Command().exitOverride();
-        addCurateCommand(program, { openTeacher: open });
-        let out = "";
-        let err = "";
-        const w1 = process.stdout.write.bind(process.stdout);
-        const w2 = process.stderr.write.bind(process.stderr);
-        const before = process.exitCode;
-        process.exitCode = undefined;
-        process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-        process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-        try {
-            await program.parseAsync(["curate", ...args], { from: "user" });
-        } finally {
-            process.stdout.write = w1;
-            process.stderr.write = w2;
-        }
-        const code = process.exitCode as number | undefined;
-        process.exitCode = before;
-        return { out, err, code };
-    }
+    const cli = (args: string[], open: (name: string) => Promise<OpenedTeacher>) => runCommand((p) => addCurateCommand(p, { openTeacher: open }), ["curate", ...args]);
 
     it("opens the named endpoint, adds dpref to the default sets, records the judge model and disposes the teacher", async () => {
         const opened: string[] = [];

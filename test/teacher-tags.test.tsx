@@ -1,4 +1,5 @@
 // Error-type tagging of a whole run: the store, resume, the breakdown by hand, `report` and `tag-errors`.
+import { runCommand } from "./helpers/runCommand.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -162,27 +163,7 @@ describe("report with error types", () => {
 });
 
 describe("reflect-lab tag-errors", () => {
-    async function cli(args: string[], open: (name: string) => Promise<OpenedTeacher>) {
-        const program = new Command().exitOverride();
-        addTeacherCommands(program, { open, progressMs: 0 });
-        let out = "";
-        let err = "";
-        const w1 = process.stdout.write.bind(process.stdout);
-        const w2 = process.stderr.write.bind(process.stderr);
-        const before = process.exitCode;
-        process.exitCode = undefined;
-        process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-        process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-        try {
-            await program.parseAsync(["tag-errors", ...args], { from: "user" });
-        } finally {
-            process.stdout.write = w1;
-            process.stderr.write = w2;
-        }
-        const code = process.exitCode as number | undefined;
-        process.exitCode = before;
-        return { out, err, code };
-    }
+    const cli = (args: string[], open: (name: string) => Promise<OpenedTeacher>) => runCommand((p) => addTeacherCommands(p, { open, progressMs: 0 }), ["tag-errors", ...args]);
 
     it("tags with the named endpoint's teacher at its concurrency, shows progress, prints the breakdown (or JSON)", async () => {
         const run = copy();
