@@ -89,13 +89,7 @@ export function extractGroup(records: { record: string }[], run: string): { samp
 }
 
 /** A row before the options apply: what selection needs, and no texts. */
-export interface Candidate {
-    set: CuratedSet;
-    run: number;
-    itemId: string;
-    task: string;
-    key: string;
-    samples: number[];
+export interface Candidate extends Omit<RowRef, "split"> {
     /** Dedup identity (prompt + target). */
     identity: string;
     /** D± / D_pref: both reflections are the same text. */

@@ -12,10 +12,12 @@ export function parseSelfVerdict(output: string): Verdict {
     return { correct, reason: `the model judged its own answer ${correct ? "correct" : "incorrect"}${marked ? "" : " (no \"Verdict:\" line; took its last verdict word)"}`, extracted: word.toLowerCase() };
 }
 
-export interface SelfVerifyCall {
+/** A verification prompt exactly as sent (the model's own, or the teacher's). */
+export interface VerifyCall {
     messages: ChatMessage[];
     prompt: string;
 }
+export type SelfVerifyCall = VerifyCall;
 
 /** Builds the self-verification prompt: the model sees the question and its attempt, never the gold answer. */
 export function selfVerifyCall(backend: Backend, templates: TurnTemplates, item: TaskItem, attempt: string): SelfVerifyCall {
@@ -23,13 +25,18 @@ export function selfVerifyCall(backend: Backend, templates: TurnTemplates, item:
     return { messages, prompt: backend.renderPrompt(messages) };
 }
 
-export async function runSelfVerify(
+/** Runs a verification prompt on `backend` and reads the verdict with `parse` (self and teacher modes). */
+export async function runVerifyCall(
     backend: Backend,
-    call: SelfVerifyCall,
+    call: VerifyCall,
     sampler: SamplerSettings,
+    parse: (output: string) => Verdict,
     onText?: (t: string) => void,
     signal?: AbortSignal
 ): Promise<{ verdict: Verdict; result: GenerateResult }> {
     const result = await backend.generate({ messages: call.messages, sampler, onText, signal });
-    return { verdict: parseSelfVerdict(result.text), result };
+    return { verdict: parse(result.text), result };
 }
+
+export const runSelfVerify = (backend: Backend, call: VerifyCall, sampler: SamplerSettings, onText?: (t: string) => void, signal?: AbortSignal) =>
+    runVerifyCall(backend, call, sampler, parseSelfVerdict, onText, signal);

@@ -1,9 +1,10 @@
-import type { Backend, ChatMessage, GenerateResult, SamplerSettings } from "../backend/types.js";
+import type { Backend, ChatMessage, SamplerSettings } from "../backend/types.js";
 import { formatChoices } from "../prompts/templates.js";
 import { teacherSampler, TEACHER_MAX_TOKENS } from "../teacher/sampler.js";
 import type { TeacherTemplates } from "../teacher/templates.js";
 import { plainLine } from "../teacher/text.js";
 import type { TaskItem } from "../tasks/types.js";
+import { runVerifyCall, type VerifyCall } from "./self.js";
 import type { Verdict } from "./types.js";
 
 const WORD = /^(not\s+correct|incorrect|correct|wrong|right|true|false|yes|no)\b/i;
@@ -28,10 +29,7 @@ export function parseTeacherVerdict(output: string): Verdict {
     return { correct, reason: `the teacher judged the answer ${correct ? "correct" : "incorrect"}${marked ? "" : " (no \"Verdict:\" line; took its last verdict word)"}`, extracted: word.toLowerCase().replace(/\s+/g, " ") };
 }
 
-export interface TeacherVerifyCall {
-    messages: ChatMessage[];
-    prompt: string;
-}
+export type TeacherVerifyCall = VerifyCall;
 
 /** The teacher's prompt: the question and the proposed answer, never the gold answer. */
 export function teacherVerifyCall(teacher: Backend, templates: TeacherTemplates, item: TaskItem, attempt: string): TeacherVerifyCall {
@@ -44,13 +42,5 @@ export function teacherVerifySampler(stepSeed: number): SamplerSettings {
     return teacherSampler(stepSeed, TEACHER_MAX_TOKENS);
 }
 
-export async function runTeacherVerify(
-    teacher: Backend,
-    call: TeacherVerifyCall,
-    sampler: SamplerSettings,
-    onText?: (t: string) => void,
-    signal?: AbortSignal
-): Promise<{ verdict: Verdict; result: GenerateResult }> {
-    const result = await teacher.generate({ messages: call.messages, sampler, onText, signal });
-    return { verdict: parseTeacherVerdict(result.text), result };
-}
+export const runTeacherVerify = (teacher: Backend, call: VerifyCall, sampler: SamplerSettings, onText?: (t: string) => void, signal?: AbortSignal) =>
+    runVerifyCall(teacher, call, sampler, parseTeacherVerdict, onText, signal);
