@@ -15,6 +15,7 @@ import { SessionRecorder, newSessionId } from "./session/recorder.js";
 import { loopConfigFrom, type Settings } from "./settings.js";
 import type { TaskItem } from "./tasks/types.js";
 import { verifyOracle } from "./verify/oracle.js";
+import type { OutputMeta } from "./verify/types.js";
 
 /** Everything one lab session needs, shared by the TUI and the headless commands. */
 export interface Lab {
@@ -33,8 +34,8 @@ export interface Lab {
     started: number;
 }
 
-export const itemOracle: OracleFn = (item: TaskItem, output: string) =>
-    verifyOracle({ family: item.family, output, gold: item.answer, answers: item.answers, choices: item.choices, answerIndex: item.answer_index, tests: item.tests, testSetup: item.test_setup });
+export const itemOracle: OracleFn = (item: TaskItem, output: string, meta?: OutputMeta) =>
+    verifyOracle({ family: item.family, output, gold: item.answer, answers: item.answers, choices: item.choices, answerIndex: item.answer_index, tests: item.tests, testSetup: item.test_setup, truncated: meta?.truncated });
 
 export function versions(): Record<string, string> {
     const require = createRequire(import.meta.url);

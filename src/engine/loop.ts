@@ -2,7 +2,7 @@ import type { Backend, ChatMessage, GenerateResult, SamplerSettings } from "../b
 import type { InstructionPool } from "../prompts/pool.js";
 import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem } from "../tasks/types.js";
-import type { Verdict } from "../verify/types.js";
+import type { OutputMeta, Verdict } from "../verify/types.js";
 import { runSelfVerify, selfVerifyCall } from "../verify/self.js";
 import { runTeacherVerify, teacherVerifyCall, teacherVerifySampler } from "../verify/teacher.js";
 import { defaultTeacherTemplates, type TeacherTemplates } from "../teacher/templates.js";
@@ -10,7 +10,7 @@ import { stepSeed } from "./seed.js";
 import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type ModelRef, type StepKind, type StepRecord } from "./types.js";
 import { formatSelection } from "../prompts/pool.js";
 
-export type OracleFn = (item: TaskItem, output: string) => Promise<Verdict>;
+export type OracleFn = (item: TaskItem, output: string, meta?: OutputMeta) => Promise<Verdict>;
 
 const modelRef = (b: Backend): ModelRef => ({ file: b.info.modelFile, sha256: b.info.modelSha256, adapters: b.info.adapters });
 
@@ -58,6 +58,8 @@ export class ReflectionLoop {
     private abortController: AbortController | null = null;
     private instructionKey: string;
     private lastAttempt = "";
+    /** Whether lastAttempt was cut off at maxTokens (the oracle treats an unmarked cut-off answer as none). */
+    private lastTruncated = false;
     /**
      * Which sample of the reflection chain this is: every step after the turn-1 verdict carries it
      * and draws its seed from it, so K samples from one failed attempt differ but each is reproducible.
@@ -241,6 +243,7 @@ export class ReflectionLoop {
         child.record.sample = { instruction_key: this.config.mode === "retry" ? null : instructionKey, sample_index: sampleIndex };
         child.conversation = structuredClone(this.conversation);
         child.lastAttempt = this.lastAttempt;
+        child.lastTruncated = this.lastTruncated;
         child.state = { kind: "judged", turn: 1, correct: false };
         child.instructionKey = this.deps.pool.get(instructionKey).key;
         child.sample = sampleIndex;
@@ -314,6 +317,7 @@ export class ReflectionLoop {
         else messages = [...this.conversation, { role: "user", content: templates.render("correct", this.item) }];
         const { step } = await this.generate(kind, turn, kind === "answer" ? 0 : this.sample, messages);
         this.lastAttempt = step.output ?? "";
+        this.lastTruncated = step.stop_reason === "maxTokens";
         this.conversation = [...messages, { role: "assistant", content: this.lastAttempt }];
         this.push(step);
         if (!this.isDone) this.state = { kind: "answered", turn };
@@ -323,7 +327,7 @@ export class ReflectionLoop {
         this.emit({ type: "phase", phase: "verifying", turn });
         const t0 = performance.now();
         const started = new Date().toISOString();
-        const oracle = await this.deps.oracle(this.item, this.lastAttempt);
+        const oracle = await this.deps.oracle(this.item, this.lastAttempt, { truncated: this.lastTruncated });
         let step: StepRecord;
         if (this.config.verifier === "self") {
             const call = selfVerifyCall(this.deps.backend, this.deps.templates, this.item, this.lastAttempt);

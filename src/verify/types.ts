@@ -7,6 +7,12 @@ export interface Verdict {
     reason: string;
     /** The answer the verifier extracted from the model output (letter, value, code), or null if none was found. */
     extracted: string | null;
+    /**
+     * The rule that produced `extracted` (e.g. "boxed", "final-answer line", "answer-is",
+     * "final expression", "letter", "code block"), or why nothing was extracted ("cut off",
+     * "ambiguous"). Shown with the verdict so a user can see how the answer was read.
+     */
+    rule?: string;
     /** Family-specific numbers: token F1, tests passed, etc. */
     details?: Record<string, unknown>;
 }
@@ -21,4 +27,12 @@ export interface OracleInput {
     answerIndex?: number | null;
     tests?: string[] | null;
     testSetup?: string | null;
+    /** The generation stopped at maxTokens (not at end of turn): without a final-answer marker it has no answer. */
+    truncated?: boolean;
+}
+
+/** What the loop knows about an output besides its text. */
+export interface OutputMeta {
+    /** The generation stopped at maxTokens. */
+    truncated?: boolean;
 }
