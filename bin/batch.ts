@@ -17,6 +17,7 @@ import { PROMPTS_DIR } from "../src/paths.js";
 import { loadInstructionPool } from "../src/prompts/pool.js";
 import type { SettingsStore } from "../src/settings.js";
 import { closeMathWorker } from "../src/verify/math.js";
+import { addAuditCommand } from "./audit.js";
 
 const int = (name: string, min = 0) => (v: string) => {
     const n = Number(v);
@@ -59,6 +60,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--retry-errors", "rerun only the items of --out that errored")
         .option("--json", "JSONL events on stdout instead of progress lines")
         .option("--interval <s>", "seconds between progress lines", Number, 5)
+        .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated")
         .action(async (o) => {
             if ((o.resume || o.retryErrors) && !o.out) fail("--resume and --retry-errors need --out <run folder>");
             const s = store.load();
@@ -137,6 +139,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 hardware: s,
                 endpointStore: endpoints,
                 signal: controller.signal,
+                allowUnsafeCode: Boolean(o.unsafeCodeExec),
                 onSkipped: (errs) => errs.forEach((e) => process.stderr.write(`skipped: ${e.message}\n`)),
                 onProgress: (m) => process.stderr.write(`${m}\n`)
             };
@@ -178,6 +181,8 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
             else process.stdout.write(formatRunReport(r));
         });
+    // audit re-judges what report reads.
+    addAuditCommand(program);
 }
 
 /** A resumed endpoint run defaults to its endpoint's concurrency, as it did when it started. */

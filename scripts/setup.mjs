@@ -104,8 +104,25 @@ function setupPython() {
     }
 }
 
+/** The code verifier's sandbox is bubblewrap (a Debian/Ubuntu/Fedora package). As root we install it; otherwise we say how. */
+function setupSandbox() {
+    const has = () => spawnSync("bwrap", ["--version"], { stdio: "ignore" }).status === 0;
+    if (has()) {
+        log("code sandbox present: bubblewrap");
+        return;
+    }
+    const aptGet = spawnSync("sh", ["-c", "command -v apt-get"], { encoding: "utf8" }).stdout.trim();
+    if (process.geteuid?.() === 0 && aptGet) {
+        log("installing bubblewrap (the code verifier's sandbox) with apt-get");
+        spawnSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"] });
+        spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+        if (has()) return log("code sandbox ready: bubblewrap");
+    }
+    throw new Error("bubblewrap (bwrap) is missing: code answers cannot be verified in a sandbox. Fix: `sudo apt-get install bubblewrap` (Fedora: `sudo dnf install bubblewrap`), then `npm run setup`.");
+}
+
 let failed = false;
-for (const [name, step] of [["model", setupModel], ["python", setupPython]]) {
+for (const [name, step] of [["model", setupModel], ["python", setupPython], ["sandbox", setupSandbox]]) {
     if (only && only !== name) continue;
     try {
         await step();

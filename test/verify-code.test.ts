@@ -1,11 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { verifyCode } from "../src/verify/code.js";
 import { verifyOracle } from "../src/verify/oracle.js";
+import { requireCodeSandbox } from "../src/verify/codeGate.js";
+import { allowUnsafeCodeExec, codeIsolation, resetIsolation } from "../src/verify/isolation.js";
 
 const ADD = "def add(a, b):\n    return a + b\n";
 const sandboxDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith("reflect-lab-sandbox-"));
@@ -38,7 +37,7 @@ describe("verifyCode: ordinary answers", () => {
         expect(v.details?.error).toBe("ZeroDivisionError: division by zero");
     });
 
-    it("honours the setup code (run before the answer)", async () => {
+    it("honours the setup code", async () => {
         const setup = "import math\nOFFSET = 10\n";
         const code = "def g(x):\n    return math.floor(x) + OFFSET\n";
         const v = await verifyCode(code, ["assert g(2.7) == 12"], setup);
@@ -62,104 +61,91 @@ describe("verifyCode: ordinary answers", () => {
     });
 });
 
-describe("verifyCode: hostile answers", () => {
-    let dir: string;
-    let server: Server;
-    let port = 0;
-    let connections = 0;
+describe("verifyCode: MBPP's order and Python's own semantics, judged outside the sandbox", () => {
+    const check = (code: string, tests: string[], setup: string | null = null) => verifyCode(code, tests, setup);
 
-    beforeAll(async () => {
-        dir = mkdtempSync(join(tmpdir(), "reflect-lab-codetest-"));
-        server = createServer((s) => {
-            connections++;
-            s.destroy();
-        });
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        port = (server.address() as { port: number }).port;
-    });
-    afterAll(async () => {
-        rmSync(dir, { recursive: true, force: true });
-        await new Promise<void>((r) => server.close(() => r()));
+    it("runs test_setup_code after the answer (answer, setup, tests), as MBPP's harness does", async () => {
+        // Like mbpp-367: the setup builds the trees the tests use; an answer that builds its own
+        // example tree at module level must not replace them.
+        const setup = "class Node:\n    def __init__(self, d):\n        self.d = d\n        self.left = None\n        self.right = None\nroot = Node(1)\nroot.left = Node(2)\nroot.left.left = Node(3)\n";
+        const code = "class Node:\n    def __init__(self, d):\n        self.d, self.left, self.right = d, None, None\ndef height(n):\n    return 0 if n is None else 1 + max(height(n.left), height(n.right))\ndef balanced(n):\n    return n is None or (abs(height(n.left) - height(n.right)) <= 1 and balanced(n.left) and balanced(n.right))\nroot = Node(7)\n";
+        const v = await check(code, ["assert balanced(root) == False", "assert height(root) == 3"], setup);
+        expect(v.correct, v.reason).toBe(true);
     });
 
-    it("stops an infinite loop at the time limit, within a few seconds", async () => {
-        const t0 = Date.now();
-        const v = await verifyCode("def f():\n    while True:\n        pass\n", ["assert f() == 1"], null, { timeoutMs: 1500 });
-        expect(Date.now() - t0).toBeLessThan(5000);
-        expect(v.correct).toBe(false);
-        expect(v.details?.timedOut).toBe(true);
-        expect(v.reason).toMatch(/time limit/);
-    });
-
-    it("stops a sleeping answer that floods stdout", async () => {
-        const t0 = Date.now();
-        const code = "import time\nfor _ in range(10**6):\n    print('x' * 1000)\ntime.sleep(60)\n";
-        const v = await verifyCode(code, ["assert True"], null, { timeoutMs: 1500 });
-        expect(Date.now() - t0).toBeLessThan(5000);
-        expect(v.details?.timedOut).toBe(true);
-    });
-
-    it("contains a fork bomb, and the host can still spawn processes", async () => {
-        for (const code of ["import os\nwhile True:\n    os.fork()\n", "import posix\nwhile True:\n    posix.fork()\n", "import subprocess\nsubprocess.run(['true'])\n"]) {
-            const v = await verifyCode(code, ["assert True"], null, { timeoutMs: 3000 });
-            expect(v.correct).toBe(false);
-            expect(v.details?.timedOut).toBeUndefined();
-            expect(String(v.details?.error)).toMatch(/not allowed|PermissionError|ImportError/);
-        }
-        const r = spawnSync("sh", ["-c", "echo alive"], { encoding: "utf8" });
-        expect(r.stdout.trim()).toBe("alive");
-    });
-
-    it("cannot delete, overwrite or rename a file outside its temp dir", async () => {
-        const sentinel = join(dir, "sentinel.txt");
-        writeFileSync(sentinel, "keep me");
-        const attempts = [
-            `import os\nos.remove(${JSON.stringify(sentinel)})`,
-            `import shutil\nshutil.rmtree(${JSON.stringify(dir)})`,
-            `open(${JSON.stringify(sentinel)}, "w").write("gone")`,
-            `import os\nos.rename(${JSON.stringify(sentinel)}, "stolen.txt")`,
-            `import pathlib\npathlib.Path(${JSON.stringify(sentinel)}).unlink()`
-        ];
-        for (const code of attempts) {
-            const v = await verifyCode(code + "\n" + ADD, ["assert add(1, 2) == 3"], null);
-            expect(v.correct).toBe(false);
-            expect(existsSync(sentinel)).toBe(true);
-            expect(readFileSync(sentinel, "utf8")).toBe("keep me");
-        }
-    });
-
-    it("cannot open a network connection", async () => {
-        const attempts = [
-            `import socket\nsocket.create_connection(("127.0.0.1", ${port}), timeout=1)`,
-            `import _socket\ns = _socket.socket()\ns.connect(("127.0.0.1", ${port}))`,
-            `import urllib.request\nurllib.request.urlopen("http://127.0.0.1:${port}/", timeout=1)`
-        ];
-        for (const code of attempts) {
-            const v = await verifyCode(code + "\n" + ADD, ["assert add(1, 2) == 3"], null);
-            expect(v.correct).toBe(false);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-        expect(connections).toBe(0);
-    });
-
-    it("reports a huge allocation as the memory limit", async () => {
-        const v = await verifyCode("x = bytearray(4 * 1024 ** 3)\n" + ADD, ["assert add(1, 2) == 3"], null, { memoryMb: 256 });
-        expect(v.correct).toBe(false);
-        expect(String(v.details?.error)).toMatch(/memory limit/);
-    });
-
-    it("does not pass when the answer prints or forges a success report", async () => {
+    it("compares with Python's semantics: containers, numbers, None, truthiness", async () => {
         const code = [
-            "import os, json",
-            "print('all tests passed')",
-            "print(json.dumps({'kind': 'done', 'passed': 1, 'total': 1, 'nonce': 'x'}))",
-            "os.write(3, (json.dumps({'kind': 'done', 'passed': 1, 'total': 1, 'failing': None, 'error': None, 'nonce': 'guess'}) + '\\n').encode())",
-            "def add(a, b):\n    return 0"
+            "import collections",
+            "def pair(): return collections.namedtuple('P', 'a b')(1, 2)",
+            "def counts(s): return collections.Counter(s)",
+            "def gen(n): return (i * i for i in range(n))",
+            "def lst(): return [1, 2]",
+            "def big(): return 3 ** 5000",
+            "def nothing(): return None",
+            "def half(): return 0.1 + 0.2",
+            "def empty(): return []",
+            "def uniq(xs): return set(xs)"
         ].join("\n");
-        const v = await verifyCode(code, ["assert add(1, 2) == 3"], null);
+        const pass = [
+            "assert pair() == (1, 2)",
+            "assert counts('aab') == {'a': 2, 'b': 1}",
+            "assert list(gen(3)) == [0, 1, 4]",
+            "assert sorted(gen(3), reverse=True) == [4, 1, 0]",
+            "assert big() == 3 ** 5000",
+            "assert nothing() is None",
+            "assert math.isclose(half(), 0.3)",
+            "assert not empty()",
+            "assert uniq([3, 1, 3]) == {1, 3}",
+            "x = lst()\nassert x[0] == 1 and len(x) == 2",
+            "assert 2 in lst()"
+        ];
+        const v = await check(code, pass);
+        expect(v.correct, v.reason).toBe(true);
+        expect(v.details).toEqual({ passed: pass.length, total: pass.length });
+        for (const wrong of ["assert lst() == (1, 2)", "assert half() == 0.3", "assert gen(2) == [0, 1]", "assert nothing()", "assert uniq([1]) == [1]"]) {
+            const w = await check(code, [wrong]);
+            expect(w.correct, wrong).toBe(false);
+            expect(w.details?.failing).toBe(wrong);
+        }
+    });
+
+    it("says what the answer returned when an assert fails", async () => {
+        const v = await check("def add(a, b):\n    return a - b\n", ["assert add(1, 2) == 3"]);
         expect(v.correct).toBe(false);
-        expect(v.details?.passed).toBe(0);
-        const exits = await verifyCode("import sys\nprint('PASS')\nsys.exit(0)\n", ["assert True"], null);
-        expect(exits.correct).toBe(false);
+        expect(v.reason).toContain("assert add(1, 2) == 3");
+        expect(v.reason).toContain("got -1");
+    });
+
+    it("refuses tests it cannot judge outside the sandbox, naming the test", async () => {
+        const v = await check("def f(x):\n    return x\n", ["assert f(1) == 1", "for i in range(3):\n    assert f(i) == i"]);
+        expect(v.correct).toBe(false);
+        expect(v.reason).toMatch(/cannot check the task's tests: test 2 has an assert inside a block/);
+    });
+});
+
+describe("code sandbox: refusal and the explicit unsafe mode", () => {
+    const saved = process.env.REFLECT_LAB_BWRAP;
+    afterAll(() => {
+        if (saved === undefined) delete process.env.REFLECT_LAB_BWRAP;
+        else process.env.REFLECT_LAB_BWRAP = saved;
+        allowUnsafeCodeExec(false);
+        resetIsolation();
+    });
+
+    it("without bubblewrap, code is not run and the reason names the fix; --unsafe-code-exec runs it, labelled", async () => {
+        process.env.REFLECT_LAB_BWRAP = "/nonexistent/bwrap";
+        resetIsolation();
+        const iso = codeIsolation();
+        expect(iso.kind).toBe("none");
+        expect(iso.fix).toMatch(/apt-get install bubblewrap/);
+        const v = await verifyCode(ADD, ["assert add(1, 2) == 3"], null);
+        expect(v.correct).toBe(false);
+        expect(v.reason).toMatch(/not run: no code sandbox: bubblewrap \(bwrap\) is not installed/);
+        expect(() => requireCodeSandbox(["mc", "code"], false)).toThrow(/refusing to run code answers.*apt-get install bubblewrap/);
+        expect(requireCodeSandbox(["mc", "math"], false)).toBeNull();
+        expect(requireCodeSandbox(["code"], true)).toMatch(/^UNSAFE/);
+        const u = await verifyCode(ADD, ["assert add(1, 2) == 3"], null);
+        expect(u.correct, u.reason).toBe(true);
+        expect(u.details?.isolation).toBe("unsafe");
     });
 });

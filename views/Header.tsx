@@ -1,4 +1,6 @@
 import { Box, Text } from "ink";
+import { useMemo } from "react";
+import { codeIsolation } from "../src/verify/isolation.js";
 import { useUi } from "./context.js";
 import { theme } from "./theme.js";
 
@@ -10,6 +12,8 @@ export function Header() {
     const settings = useUi((s) => s.settings);
     const loopVerifier = useUi((s) => s.verifier);
     const tps = useUi((s) => s.tokensPerSecond);
+    // Probed once (it starts a sandbox): which isolation code answers get, always on screen.
+    const code = useMemo(() => codeIsolation().kind, []);
     const verifier = loopVerifier === settings.verifier ? loopVerifier : `${loopVerifier} → ${settings.verifier} next question`;
     return (
         <Box flexDirection="column">
@@ -35,6 +39,8 @@ export function Header() {
             </Text>
             <Text color={theme.muted}>
                 verifier <Text color={theme.warn}>{verifier}</Text> · maxTurns {settings.maxTurns} · seed {settings.seed} · temp {settings.temperature}
+                {" · code "}
+                <Text color={code === "bubblewrap" ? theme.muted : theme.warn}>{code === "bubblewrap" ? "sandboxed" : code === "unsafe" ? "UNSANDBOXED" : "not run (no sandbox)"}</Text>
                 {b?.note ? ` · ${b.note}` : ""}
             </Text>
         </Box>

@@ -8,6 +8,7 @@ import type { EndpointStore } from "../endpoints/store.js";
 import type { EndpointRef } from "../endpoints/types.js";
 import type { Backend, ParallelBackend } from "../backend/types.js";
 import { itemOracle, versions } from "../lab.js";
+import { requireCodeSandbox } from "../verify/codeGate.js";
 import { PROMPTS_DIR, SESSIONS_DIR } from "../paths.js";
 import { hashPromptsDir } from "../prompts/hash.js";
 import { loadInstructionPool } from "../prompts/pool.js";
@@ -47,6 +48,8 @@ export interface BatchRequest {
     onSkipped?: (errors: TaskFormatError[]) => void;
     onProgress?: (msg: string) => void;
     signal?: AbortSignal;
+    /** --unsafe-code-exec: run code answers without isolation when the sandbox cannot start here. */
+    allowUnsafeCode?: boolean;
 }
 
 export function defaultRunDir(now = new Date()): string {
@@ -92,6 +95,9 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
     const pool = loadInstructionPool(promptsDir);
     const promptsHash = hashPromptsDir(promptsDir);
     const tasks = await loadBatchTasks(config, req.skipInvalid ?? false, req.onSkipped);
+    // Before any model loads: code tasks need the sandbox (or the user's explicit --unsafe-code-exec).
+    const codeSandbox = requireCodeSandbox(tasks.items.map((i) => i.family), req.allowUnsafeCode ?? false);
+    if (codeSandbox) req.onProgress?.(`code sandbox: ${codeSandbox}`);
     if (manifest) {
         if (manifest.prompts_sha256 !== promptsHash) throw new Error(`the prompts changed since this run started (prompts/ sha256 ${promptsHash.slice(0, 12)} vs ${manifest.prompts_sha256.slice(0, 12)}); resuming would mix templates. Restore them or start a new run.`);
         if (manifest.tasks.ids_sha256 !== idsHash(tasks)) throw new Error(`the task files no longer give the same items as when this run started (${manifest.tasks.items} items then, ${tasks.items.length} now)`);
@@ -134,7 +140,8 @@ export async function startBatch(req: BatchRequest): Promise<BatchSummary & { ru
                 backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences, ...(b.note ? { note: b.note } : {}) },
                 prompts_sha256: promptsHash,
                 tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
-                versions: versions()
+                versions: versions(),
+                ...(codeSandbox ? { code_sandbox: codeSandbox } : {})
             };
             RunStore.writeManifest(runDir, manifest);
         }

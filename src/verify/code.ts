@@ -1,184 +1,97 @@
-// Code verifier: runs the answer and each assert in a sandboxed Python subprocess
-// (py/sandbox.py). Node owns the hard guarantees: a fresh temp dir, a wall-clock limit that
-// kills the whole process group, capped output, an empty environment, no network namespace
-// when `unshare -n` works. Results travel on fd 3 with a per-run nonce, so prints can't forge them.
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
+// Code verifier. The answer runs in a sandbox (sandbox.ts, isolated by bubblewrap: see
+// isolation.ts) that only evaluates the calls the tests make; the trusted judge (judge.ts)
+// compares the returned values with the expected ones outside it. So the answer never sees
+// what it is compared with, and nothing it prints, forges or patches can turn a fail into a pass.
 import { extractCode } from "./extract.js";
+import { codeIsolation } from "./isolation.js";
+import { Judge, JudgeRefusal, type Judgement } from "./judge.js";
+import { runInSandbox, type SandboxRun } from "./sandbox.js";
 import type { Verdict } from "./types.js";
 
-const SANDBOX = join(dirname(fileURLToPath(import.meta.url)), "py", "sandbox.py");
 export const CODE_TIMEOUT_MS = 10_000;
 export const CODE_MEMORY_MB = 512;
-/** Cap on what we keep of the answer's stdout/stderr and of the report channel. */
-const OUTPUT_CAP = 64 * 1024;
-const REPORT_CAP = 1024 * 1024;
 
 export interface CodeOptions {
     timeoutMs?: number;
     memoryMb?: number;
 }
 
-let pythonPath: string | null = null;
-let unshareOk: boolean | null = null;
-
-/** The real interpreter behind `python3` (a pyenv shim needs an environment we don't pass on). */
-function systemPython(): string {
-    if (pythonPath === null) {
-        const r = spawnSync("python3", ["-I", "-S", "-c", "import sys; print(sys.executable)"], { encoding: "utf8", timeout: 10_000 });
-        pythonPath = r.status === 0 && r.stdout.trim() ? r.stdout.trim() : "python3";
-    }
-    return pythonPath;
+/** Control characters and escapes out, at most `n` characters: for anything the answer produced. */
+export function excerpt(s: string, n = 120): string {
+    const clean = s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "?").replace(/\s+/g, " ").trim();
+    return clean.length > n ? clean.slice(0, n) + "..." : clean;
 }
 
-/** Whether `unshare -n` works here (needs root or user namespaces); probed once. */
-function canUnshare(python: string): boolean {
-    if (unshareOk === null) {
-        const r = spawnSync("unshare", ["-n", "--", python, "-I", "-S", "-c", "pass"], { timeout: 5000, stdio: "ignore" });
-        unshareOk = r.status === 0;
-    }
-    return unshareOk;
+function ruleOf(output: string, code: string | null): string {
+    if (code === null) return "no code";
+    return /```/.test(output) ? "code block" : "whole output";
 }
-
-interface Report {
-    kind: "test" | "done";
-    nonce: string;
-    index?: number;
-    ok?: boolean;
-    passed?: number;
-    total?: number;
-    failing?: string | null;
-    error?: string | null;
-    memory?: boolean;
-}
-
-interface RunResult {
-    reports: Report[];
-    stdout: string;
-    stderr: string;
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    timedOut: boolean;
-}
-
-function collect(stream: Readable, cap: number): { text: () => string } {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (d: Buffer) => {
-        if (size >= cap) return; // keep draining so the child never blocks, but keep nothing
-        chunks.push(d.subarray(0, cap - size));
-        size += d.length;
-    });
-    stream.on("error", () => {});
-    return { text: () => Buffer.concat(chunks).toString("utf8") };
-}
-
-function runSandbox(code: string, tests: string[], setup: string | null, timeoutMs: number, memoryMb: number): Promise<RunResult> {
-    const dir = mkdtempSync(join(tmpdir(), "reflect-lab-sandbox-"));
-    const nonce = randomBytes(16).toString("hex");
-    const python = systemPython();
-    const cpuSeconds = Math.ceil(timeoutMs / 1000) + 1;
-    const args = ["-I", "-S", SANDBOX, dir, String(memoryMb), String(cpuSeconds)];
-    const [cmd, argv] = canUnshare(python) ? ["unshare", ["-n", "--", python, ...args]] : [python, args];
-    const child = spawn(cmd, argv, {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-        detached: true, // own process group, so kill(-pid) takes every descendant with it
-        stdio: ["pipe", "pipe", "pipe", "pipe"]
-    });
-    const out = collect(child.stdout, OUTPUT_CAP);
-    const err = collect(child.stderr, OUTPUT_CAP);
-    const rep = collect(child.stdio[3] as Readable, REPORT_CAP);
-    const killGroup = (): void => {
-        try {
-            if (child.pid) process.kill(-child.pid, "SIGKILL");
-        } catch {
-            /* already gone */
-        }
-    };
-    let timedOut = false;
-    return new Promise<RunResult>((resolve) => {
-        let done = false;
-        let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
-        const finish = (): void => {
-            if (done) return;
-            done = true;
-            clearTimeout(timer);
-            clearTimeout(grace);
-            killGroup(); // leftovers, if any
-            for (const s of child.stdio) s?.destroy();
-            rmSync(dir, { recursive: true, force: true });
-            const reports = rep
-                .text()
-                .split("\n")
-                .flatMap((l) => {
-                    try {
-                        const r = JSON.parse(l) as Report;
-                        return r && r.nonce === nonce ? [r] : [];
-                    } catch {
-                        return [];
-                    }
-                });
-            resolve({ reports, stdout: out.text(), stderr: err.text(), ...exit, timedOut });
-        };
-        const timer = setTimeout(() => {
-            timedOut = true;
-            killGroup();
-        }, timeoutMs);
-        let grace: NodeJS.Timeout | undefined;
-        child.on("error", (e) => {
-            exit = { code: null, signal: null };
-            err.text = () => `could not start ${cmd}: ${e.message}`;
-            finish();
-        });
-        child.on("exit", (code, signal) => {
-            exit = { code, signal };
-            // Pipes may stay open in a stray descendant; don't wait for them for long.
-            grace = setTimeout(finish, 500);
-        });
-        child.on("close", finish);
-        child.stdin.on("error", () => {});
-        child.stdin.end(JSON.stringify({ nonce, setup, code, tests }));
-    });
-}
-
-const tail = (s: string, n = 300): string => (s.length > n ? "..." + s.slice(-n) : s).trim();
 
 export async function verifyCode(output: string, tests: string[], setup: string | null, opts: CodeOptions = {}): Promise<Verdict> {
-    const code = extractCode(output) ?? output;
+    const code = extractCode(output);
     const total = tests.length;
-    if (!code.trim()) return { correct: false, reason: "no code found in the answer", extracted: null, details: { passed: 0, total } };
-    if (total === 0) return { correct: false, reason: "the task has no tests to run", extracted: code, details: { passed: 0, total } };
+    const rule = ruleOf(output, code);
+    if (code === null || !code.trim()) return { correct: false, reason: "no code found in the answer", extracted: null, rule, details: { passed: 0, total } };
+    if (total === 0) return { correct: false, reason: "the task has no tests to run", extracted: code, rule, details: { passed: 0, total } };
+    const isolation = codeIsolation();
+    if (isolation.kind === "none") {
+        return { correct: false, reason: `not run: ${isolation.summary} (${isolation.fix})`, extracted: code, rule, details: { passed: 0, total, error: isolation.summary, isolation: "none" } };
+    }
     const timeoutMs = opts.timeoutMs ?? CODE_TIMEOUT_MS;
-    const r = await runSandbox(code, tests, setup, timeoutMs, opts.memoryMb ?? CODE_MEMORY_MB);
-    const done = r.reports.find((x) => x.kind === "done" && x.total === total);
-    const progress = r.reports.filter((x) => x.kind === "test");
-    const passed = done?.passed ?? progress.filter((x) => x.ok).length;
-    const details: Record<string, unknown> = { passed, total };
-    const failing = done?.failing ?? undefined;
-    if (failing) details.failing = failing;
+    const judge = new Judge();
+    try {
+        let steps;
+        try {
+            steps = await judge.plan(tests);
+        } catch (e) {
+            const why = e instanceof JudgeRefusal ? `cannot check the task's tests: ${e.message}` : (e as Error).message;
+            return { correct: false, reason: why, extracted: code, rule, details: { passed: 0, total, error: why } };
+        }
+        const run = await runInSandbox({ code, setup, steps, timeoutMs, memoryMb: opts.memoryMb ?? CODE_MEMORY_MB });
+        const j = await judge.judge(tests, run.lines);
+        return verdictOf(j, run, code, rule, timeoutMs);
+    } finally {
+        judge.close();
+    }
+}
 
-    if (r.timedOut || r.signal === "SIGXCPU") {
+function verdictOf(j: Judgement, run: SandboxRun, code: string, rule: string, timeoutMs: number): Verdict {
+    const total = j.total;
+    const passed = j.tampered ? 0 : j.passed;
+    const details: Record<string, unknown> = { passed, total };
+    if (run.isolation.kind !== "bubblewrap") details.isolation = run.isolation.kind;
+    const first = j.tests.find((t) => !t.ok);
+    if (first?.failing) details.failing = first.failing;
+    const verdict = (reason: string, error?: string): Verdict => {
+        if (error) details.error = error;
+        return { correct: false, reason, extracted: code, rule, details };
+    };
+    const printed = (): string => {
+        const text = excerpt(run.stderr.trim().split("\n").slice(-2).join(" ") || run.stdout, 120);
+        return text ? `; it printed: ${text}` : "";
+    };
+    if (j.tampered) return verdict(`incorrect: ${j.tampered} (a forged result)`, j.tampered);
+    if (j.stage_error) {
+        const { stage, error, memory } = j.stage_error;
+        if (stage === "refused") return verdict(`not run: ${error}`, error);
+        const what = memory ? "memory limit exceeded" : `${stage === "setup" ? "the task's setup code" : "the answer"} raised ${excerpt(error, 200)}`;
+        return verdict(`${what}; 0/${total} tests passed`, memory ? `memory limit exceeded (${excerpt(error, 80)})` : `${stage} raised ${excerpt(error, 200)}`);
+    }
+    if (run.timedOut || run.signal === "SIGXCPU") {
         details.timedOut = true;
-        details.error = r.timedOut ? `time limit exceeded (${timeoutMs} ms)` : "CPU time limit exceeded";
-        return { correct: false, reason: `${details.error}; ${passed}/${total} tests passed before it`, extracted: code, details };
+        const error = run.timedOut ? `time limit exceeded (${timeoutMs} ms)` : "CPU time limit exceeded";
+        return verdict(`${error}; ${passed}/${total} tests passed before it`, error);
     }
-    if (!done) {
-        const memory = /MemoryError/.test(r.stderr);
-        const how = r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
-        details.error = memory ? "memory limit exceeded" : `sandbox ended without a result (${how})${r.stderr ? `: ${tail(r.stderr)}` : ""}`;
-        return { correct: false, reason: `${details.error}; ${passed}/${total} tests passed`, extracted: code, details };
+    if (run.flooded) return verdict(`the answer flooded the result channel; ${passed}/${total} tests passed`, "result channel flooded");
+    if (j.not_loaded) {
+        const how = run.signal ? `killed by ${run.signal}` : `exit code ${run.code}`;
+        const memory = /MemoryError/.test(run.stderr);
+        const error = memory ? "memory limit exceeded" : `the answer's process ended before its code had loaded (${how})`;
+        return verdict(`${error}; 0/${total} tests passed${memory ? "" : printed()}`, error);
     }
-    if (done.error) details.error = done.memory ? `memory limit exceeded (${done.error})` : done.error;
-    const correct = !done.error && passed === total;
-    let reason: string;
-    if (correct) reason = `all ${total} tests passed`;
-    else if (failing) reason = `${passed}/${total} tests passed; first failure: ${failing} -> ${details.error}`;
-    else reason = `${passed}/${total} tests passed; ${details.error}`;
-    return { correct, reason, extracted: code, details };
+    if (!first) return { correct: true, reason: `all ${total} tests passed`, extracted: code, rule, details };
+    const missing = first.missing ? `the answer's process ended early (${run.signal ? `killed by ${run.signal}` : `exit code ${run.code}`})` : null;
+    const error = first.memory ? `memory limit exceeded (${first.error})` : (missing ?? first.error ?? "failed");
+    const got = first.got?.length ? `; got ${first.got.join(", ")}` : "";
+    return verdict(`${passed}/${total} tests passed; first failure: ${excerpt(first.failing ?? "", 160)} -> ${excerpt(error, 200)}${got}${missing ? printed() : ""}`, error);
 }
