@@ -11,6 +11,8 @@ export interface RunReport {
     metrics: MetricsReport;
     /** Error types named by the reflections, when a teacher has tagged the run (`reflect-lab tag-errors`). */
     errorTypes?: ErrorTypeBreakdown;
+    /** Re-judgements stored by `reflect-lab audit --write`, oldest first; absent when none. */
+    audits?: { at: string; verifier: string; summary: unknown }[];
 }
 
 /** Metrics of any run, finished or not, computed from the stored records alone. */
@@ -21,12 +23,14 @@ export function reportRun(runDir: string): RunReport {
     try {
         const c = store.counts();
         const errorTypes = errorTypeBreakdown(runDir);
+        const audits = store.audits();
         return {
             run: runDir,
             manifest,
             progress: { items: manifest.tasks.items, done: c.done, errors: c.errors, samples: c.samples },
             metrics: computeMetrics(store.outcomes(), manifest.config.maxTurns),
-            ...(errorTypes ? { errorTypes } : {})
+            ...(errorTypes ? { errorTypes } : {}),
+            ...(audits.length ? { audits } : {})
         };
     } finally {
         store.close();
@@ -37,5 +41,7 @@ export function reportRun(runDir: string): RunReport {
 export function formatRunReport(r: RunReport): string {
     const p = r.progress;
     const head = `${r.run}: ${p.done}/${p.items} items done, ${p.errors} errors, ${p.samples} samples · model ${r.manifest.model.file} · reflector ${describeReflector(r.manifest.config.reflector)} · verifier ${r.manifest.config.verifier} · mode ${r.manifest.config.mode}`;
-    return `${head}\n\n${formatReport(r.metrics)}\n${r.errorTypes ? `\n${formatErrorTypes(r.errorTypes)}\n` : ""}`;
+    const last = r.audits?.at(-1);
+    const audited = last ? `\nverdicts re-judged by reflect-lab audit (${r.audits!.length}×, last ${last.at} with verifiers ${last.verifier})` : "";
+    return `${head}${audited}\n\n${formatReport(r.metrics)}\n${r.errorTypes ? `\n${formatErrorTypes(r.errorTypes)}\n` : ""}`;
 }

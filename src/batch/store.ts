@@ -136,6 +136,44 @@ export class RunStore {
         return r?.base ?? null;
     }
 
+    /** Done items in run order, without their records (audit walks them one by one). */
+    doneItems(): { itemId: string; task: string }[] {
+        return (this.db.prepare("SELECT item_id, task FROM items WHERE status = 'done' ORDER BY idx").all() as { item_id: string; task: string }[]).map((r) => ({ itemId: r.item_id, task: r.task }));
+    }
+
+    /**
+     * Rewrites stored records and logs why, all in one transaction: either every record changes (and
+     * `correct_t1` / `correct_by_turn`, which metrics read, with it) or none does. `rewrite` gets each
+     * record as stored now and returns its new JSON; throwing rolls everything back.
+     */
+    rewriteRecords(targets: { itemId: string; sample: { key: string; index: number } | null }[], rewrite: (json: string, i: number) => string, log: { at: string; verifier: string; summary: unknown }): void {
+        const tx = this.db.transaction(() => {
+            this.db.exec("CREATE TABLE IF NOT EXISTS audits (at TEXT NOT NULL, verifier TEXT NOT NULL, summary TEXT NOT NULL)");
+            const getBase = this.db.prepare("SELECT base FROM items WHERE item_id = ? AND status = 'done'");
+            const getSample = this.db.prepare("SELECT record FROM samples WHERE item_id = ? AND instruction_key = ? AND sample_index = ?");
+            const putBase = this.db.prepare("UPDATE items SET base = ?, correct_t1 = ? WHERE item_id = ?");
+            const putSample = this.db.prepare("UPDATE samples SET record = ?, correct_by_turn = ? WHERE item_id = ? AND instruction_key = ? AND sample_index = ?");
+            targets.forEach((t, i) => {
+                const row = (t.sample ? getSample.get(t.itemId, t.sample.key, t.sample.index) : getBase.get(t.itemId)) as { base?: string | null; record?: string } | undefined;
+                const json = row?.record ?? row?.base;
+                if (!json) throw new Error(`record ${t.itemId}${t.sample ? ` ${t.sample.key}#${t.sample.index}` : ""} vanished from the run`);
+                const next = rewrite(json, i);
+                const cbt = (JSON.parse(next) as { correct_by_turn: boolean[] }).correct_by_turn;
+                if (t.sample) putSample.run(next, JSON.stringify(cbt), t.itemId, t.sample.key, t.sample.index);
+                else putBase.run(next, cbt[0] ? 1 : 0, t.itemId);
+            });
+            this.db.prepare("INSERT INTO audits (at, verifier, summary) VALUES (?, ?, ?)").run(log.at, log.verifier, JSON.stringify(log.summary));
+        });
+        tx();
+    }
+
+    /** The audits written into this run (`reflect-lab audit --write`), oldest first. */
+    audits(): { at: string; verifier: string; summary: unknown }[] {
+        const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audits'").get();
+        if (!has) return [];
+        return (this.db.prepare("SELECT at, verifier, summary FROM audits ORDER BY rowid").all() as { at: string; verifier: string; summary: string }[]).map((r) => ({ ...r, summary: JSON.parse(r.summary) as unknown }));
+    }
+
     counts(): { items: number; done: number; errors: number; samples: number } {
         const c = this.db.prepare("SELECT COUNT(*) AS n, SUM(status = 'done') AS d, SUM(status = 'error') AS e FROM items").get() as { n: number; d: number | null; e: number | null };
         const s = this.db.prepare("SELECT COUNT(*) AS n FROM samples").get() as { n: number };

@@ -40,7 +40,10 @@ export interface StepRecord {
     output?: string;
     /** For answer/correct: the final answer as the verifier extracted it. */
     verdict?: Verdict & { mode: VerifierMode };
-    /** In `self` and `teacher` modes the ground-truth verdict is kept beside the model's, for metrics only: it never reaches the model. */
+    /**
+     * In `self` and `teacher` modes the ground-truth verdict is kept beside the model's, for metrics only: it never reaches the model.
+     * `reflect-lab audit --write` puts the re-judged ground truth here in every mode (in `oracle` mode `verdict` stays the one that steered the loop).
+     */
     oracle_verdict?: Verdict;
     instruction_key?: string;
     sampler?: SamplerSettings;
@@ -86,6 +89,17 @@ export interface ItemRecord {
     error?: string;
     started_at: string;
     finished_at?: string;
+    /** Re-judgements by `reflect-lab audit --write`, oldest first: what the ground truth was before each. */
+    audits?: RecordAudit[];
+}
+
+/** One audit of a stored record: when, by which verifier version, and the ground truth it replaced. */
+export interface RecordAudit {
+    at: string;
+    verifier: string;
+    correct_by_turn_before: boolean[];
+    /** Verify steps (index into `steps`) whose ground-truth verdict changed, with the verdict before (null: none was stored). */
+    changed: { step: number; turn: number; before: Verdict | null }[];
 }
 
 export type LoopPhase = "idle" | "answering" | "verifying" | "reflecting" | "correcting" | "done";
