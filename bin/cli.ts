@@ -7,6 +7,7 @@ import { loadTasks, findItem } from "../src/tasks/load.js";
 import type { TaskFamily } from "../src/tasks/types.js";
 import { verifyOracle } from "../src/verify/oracle.js";
 import { closeMathWorker } from "../src/verify/math.js";
+import { verdictLine } from "../src/verify/line.js";
 import { addBatchCommands } from "./batch.js";
 import { addCompareCommand } from "./compare.js";
 import { addCurateCommand } from "./curate.js";
@@ -122,8 +123,11 @@ async function verify(o: Record<string, unknown>): Promise<void> {
             choices,
             answerIndex: null,
             tests: (o.test as string[] | undefined) ?? null,
-            testSetup: (o.setup as string | undefined) ?? null
+            testSetup: (o.setup as string | undefined) ?? null,
+            truncated: o.truncated === true
         });
+        // One readable line (verdict, what was extracted and by which rule, gold, why), then the JSON; --json: the JSON only.
+        if (!o.json) process.stdout.write(verdictLine(verdict) + "\n");
         process.stdout.write(JSON.stringify(verdict, null, 2) + "\n");
     } finally {
         closeMathWorker();
@@ -159,6 +163,8 @@ export function buildProgram(): Command {
         .option("--choice <text>", "one mc option (repeat in order)", collect)
         .option("--test <assert>", "code: one assert statement (repeat)", collect)
         .option("--setup <code>", "code: setup code run before the tests")
+        .option("--truncated", "the output was cut off at maxTokens (without a final-answer marker it has no answer)")
+        .option("--json", "print only the verdict as JSON (no summary line)")
         .action(verify);
     addBatchCommands(program, store);
     addCurateCommand(program);

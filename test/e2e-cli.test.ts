@@ -37,7 +37,13 @@ describe("reflect-lab ask", () => {
 });
 
 describe("reflect-lab verify", () => {
-    const verify = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, "verify", ...args], { env: env(), timeout: 60_000 })).stdout);
+    // stdout: one summary line (verdict, extracted answer and rule, gold, why), then the verdict as JSON.
+    const verifyOut = async (...args: string[]) => {
+        const { stdout } = await run(process.execPath, [cli, "verify", ...args], { env: env(), timeout: 60_000 });
+        const nl = stdout.indexOf("\n");
+        return { line: stdout.slice(0, nl), verdict: JSON.parse(stdout.slice(nl + 1)) };
+    };
+    const verify = async (...args: string[]) => (await verifyOut(...args)).verdict;
 
     it("judges multiple choice, math, text and code and says why", async () => {
         expect(await verify("--task-type", "mc", "--answer", "The answer is (C).", "--gold", "C", "--choices", "red|green|blue|black")).toMatchObject({ correct: true, extracted: "C" });
@@ -48,6 +54,18 @@ describe("reflect-lab verify", () => {
         const code = await verify("--task-type", "code", "--answer", "def add(a, b):\n    return a - b", "--test", "assert add(1, 2) == 3", "--test", "assert add(0, 0) == 0");
         expect(code.correct).toBe(false);
         expect(code.reason).toContain("assert add(1, 2) == 3");
+    }, 90_000);
+
+    it("prints one line with the extracted answer and its rule; --json prints only the JSON; --truncated", async () => {
+        const { line, verdict } = await verifyOut("--task-type", "math", "--answer", "We get \\boxed{7} or \\boxed{5}", "--gold", "7");
+        expect(verdict).toMatchObject({ correct: false, extracted: null, rule: "ambiguous" });
+        expect(line).toMatch(/^incorrect · nothing extracted \(ambiguous\) · gold 7 · "7, 5" by boxed names several values/);
+        const ok = await verifyOut("--task-type", "math", "--answer", "Final answer: 7", "--gold", "7");
+        expect(ok.line).toBe('correct · extracted "7" by final-answer line · gold 7 · equivalent');
+        const cut = await verifyOut("--task-type", "math", "--answer", "Adding up:\n7", "--gold", "7", "--truncated");
+        expect(cut.line).toBe("incorrect · nothing extracted (cut off) · gold 7 · cut off before a final answer");
+        const { stdout } = await run(process.execPath, [cli, "verify", "--json", "--task-type", "text", "--answer", "Final answer: The", "--gold", "a"], { env: env(), timeout: 60_000 });
+        expect(JSON.parse(stdout)).toMatchObject({ correct: false, extracted: "The", rule: "final-answer line" });
     }, 90_000);
 
     it("explains a missing required option", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { boxedContents, extractCode, extractFinalAnswer } from "../src/verify/extract.js";
+import { answerValues, boxedContents, extractCode, extractFinalAnswer, finalExpression, lastBoxed, listOrStep, markedAnswer, valueKey } from "../src/verify/extract.js";
+import { reasonLine, shown, verdictLine } from "../src/verify/line.js";
 
 describe("extractFinalAnswer", () => {
     it.each([
@@ -58,5 +59,114 @@ describe("extractFinalAnswer without the colon", () => {
         expect(extractFinalAnswer("I think the final answer is 42. Done")).toBe("42");
         expect(extractFinalAnswer("The answer is not obvious.")).toBeNull();
         expect(extractFinalAnswer("No answer here")).toBeNull();
+    });
+});
+
+describe("markedAnswer names its rule", () => {
+    it.each([
+        ["Final answer: 42", "42", "final-answer line"],
+        ["Final answer: \\boxed{42}", "42", "boxed"],
+        ["so \\boxed{42}", "42", "boxed"],
+        ["So the answer is 42.", "42", "answer-is"],
+        ["The correct answer would be 42", "42", "answer-is"],
+        ["Final Answer: The final answer is $42$. I hope it is correct.", "$42$", "final-answer line"],
+        ["the answer is 5. No wait, the answer is 7.", "7", "answer-is"]
+    ])("%j -> %j by %s", (output, value, rule) => {
+        expect(markedAnswer(output)).toEqual({ value, rule });
+    });
+
+    it("returns null without a marker", () => {
+        expect(markedAnswer("42")).toBeNull();
+        expect(markedAnswer("The answer is not obvious.")).toBeNull();
+    });
+});
+
+describe("lastBoxed", () => {
+    it("joins boxes that stand together and keeps only the last of boxes apart", () => {
+        expect(lastBoxed("\\boxed{2} and \\boxed{3}")).toBe("2, 3");
+        expect(lastBoxed("$\\boxed{7}$ or $\\boxed{5}$")).toBe("7, 5");
+        expect(lastBoxed("I got \\boxed{5}. Rechecking, \\boxed{7}.")).toBe("7");
+        expect(lastBoxed("no box")).toBeNull();
+    });
+});
+
+describe("finalExpression", () => {
+    it.each([
+        ["work\n42", "42"],
+        ["work\nx = 7", "x = 7"],
+        ["work\n$\\frac{3}{4}$", "$\\frac{3}{4}$"],
+        ["work\n7 apples", "7 apples"],
+        ["work\n#### 7", "7"],
+        ["work\n\\[\nx = 7\n\\]", "\\[x = 7\\]"]
+    ])("accepts %j -> %j", (output, value) => {
+        expect(finalExpression(output).value).toBe(value);
+    });
+
+    it.each([
+        ["work\n3. Plan the correction", /list item/],
+        ["Step 2: add the numbers", /step label/],
+        ["There are 3 possible mistakes", /prose/],
+        ["work\n1)", /list item/],
+        ["work\n- 7", /list item/],
+        ["So x = 7", /prose/],
+        ["", /empty/]
+    ])("rejects %j", (output, why) => {
+        const r = finalExpression(output);
+        expect(r.value).toBeNull();
+        expect(r.why).toMatch(why);
+    });
+});
+
+describe("answerValues", () => {
+    it.each([
+        ["7 or 5", ["7", "5"]],
+        ["7, not 5", ["7", "5"]],
+        ["x = 7 or x = 5", ["x = 7", "x = 5"]],
+        ["either 3 or 4", ["3", "4"]],
+        ["7 (or maybe 5)", ["7", "5"]],
+        ["3 \\text{ or } 5", ["3", "5"]],
+        ["7 (seven)", ["7"]],
+        ["7. I hope it is correct", ["7"]],
+        ["so the answer is 7", ["7"]],
+        ["(1, 2)", ["(1, 2)"]],
+        ["\\{1,2\\}", ["\\{1,2\\}"]],
+        ["[0,1)", ["[0,1)"]],
+        ["1,000", ["1,000"]],
+        ["\\frac{1}{2}", ["\\frac{1}{2}"]],
+        ["3 / 4", ["3 / 4"]],
+        ["$5", ["5"]]
+    ])("%j -> %j", (answer, values) => {
+        expect(answerValues(answer)).toEqual(values);
+    });
+
+    it("keys the same value written the same way alike", () => {
+        expect(valueKey("x = 7")).toBe(valueKey("7.0"));
+        expect(valueKey("7 apples")).toBe("7");
+        expect(valueKey("5")).not.toBe(valueKey("7"));
+    });
+});
+
+describe("listOrStep", () => {
+    it("flags list items and step labels with words after them, not hedges or values", () => {
+        expect(listOrStep("3. Plan the correction")).toMatch(/list item/);
+        expect(listOrStep("Step 2: subtract")).toMatch(/step label/);
+        expect(listOrStep("7. Or maybe 5")).toBeNull();
+        expect(listOrStep("(1, 2)")).toBeNull();
+        expect(listOrStep("3.5")).toBeNull();
+    });
+});
+
+describe("verdictLine", () => {
+    it("puts the verdict, the extraction and its rule, the gold and why on one line", () => {
+        const got = { extracted: "7", rule: "boxed" };
+        expect(verdictLine({ correct: false, ...got, reason: reasonLine(got, "5", "not equivalent") })).toBe('incorrect · extracted "7" by boxed · gold 5 · not equivalent');
+        const none = { extracted: null, rule: "cut off" };
+        expect(verdictLine({ correct: false, ...none, reason: reasonLine(none, "5", "cut off before a final answer") })).toBe("incorrect · nothing extracted (cut off) · gold 5 · cut off before a final answer");
+    });
+
+    it("adds the extraction to reasons that lack it (code verdicts) and keeps code to its line count", () => {
+        const line = verdictLine({ correct: false, extracted: "def f():\n    return 1\n", rule: "code block", reason: "0/1 tests passed;\nfirst failure: assert f() == 2" });
+        expect(line).toBe("incorrect · extracted 2 lines by code block · 0/1 tests passed; ⏎ first failure: assert f() == 2");
+        expect(shown("x".repeat(100))).toHaveLength(82);
     });
 });

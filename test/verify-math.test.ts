@@ -69,8 +69,12 @@ describe("verifyMath", () => {
         expect(v.extracted).not.toBeNull();
     });
 
-    it("takes the last \\boxed{} of a full worked gold solution", async () => {
-        expect(goldValue("First \\boxed{1}, then the total is $\\boxed{\\frac{3}{4}}$.")).toBe("\\frac{3}{4}");
+    it("takes the \\boxed{} answer of a full worked gold solution", async () => {
+        // Was: only the last box ("\\frac{3}{4}"). A reference with several boxed answers keeps all of
+        // them (issue: "MATH items whose reference holds several boxed answers keep all of them").
+        expect(goldValue("First \\boxed{1}, then the total is $\\boxed{\\frac{3}{4}}$.")).toBe("1, \\frac{3}{4}");
+        expect(goldValue("So the answer is $\\boxed{\\frac{3}{4}}$.")).toBe("\\frac{3}{4}");
+        expect(goldValue("\\boxed{2} and again \\boxed{2}")).toBe("2");
         expect((await verifyMath("Final answer: 0.75", "So the answer is $\\boxed{\\frac{3}{4}}$.")).correct).toBe(true);
     });
 
@@ -89,7 +93,9 @@ describe("verifyMath", () => {
     it("reports a timeout, then restarts the worker for the next request", async () => {
         const slow = await verifyMath("Final answer: (x+1)^{40}", "\\sum_{k=0}^{40} \\binom{40}{k} x^k", { timeoutMs: 1 });
         expect(slow.correct).toBe(false);
-        expect(slow.reason).toBe("timed out");
+        // The reason now also says what was extracted, by which rule, against which gold.
+        expect(slow.reason).toMatch(/ · timed out$/);
+        expect(slow.rule).toBe("final-answer line");
         expect((await verifyMath("Final answer: 1/2", "0.5")).correct).toBe(true);
     });
 
@@ -112,8 +118,43 @@ describe("verifyMath", () => {
         expect((await verifyMath("Final answer: 3", "3")).correct).toBe(true);
     });
 
+    it("rejects hedges that math-verify's set leniency would pass", async () => {
+        // math-verify alone says "5 or 7" matches 7 (it parses {5, 7} and the last number 7).
+        for (const answer of ["5 or 7", "7, not 5", "x = 5 or x = 7", "\\pm 7", "\\{5, 7\\}", "(5, 7)", "either 5 or 7"]) {
+            const v = await verifyMath(`Final answer: ${answer}`, "7");
+            expect(v.correct, `${answer}: ${v.reason}`).toBe(false);
+            expect(v.rule, answer).toBe("ambiguous");
+        }
+        // ... but a set gold takes several values, and must get all of them.
+        expect((await verifyMath("Final answer: 3 or 2", "2, 3")).correct).toBe(true);
+        expect((await verifyMath("Final answer: 3", "2, 3")).correct).toBe(false);
+        // Several identical values are one value.
+        expect((await verifyMath("Final answer: 7, that is 7.0", "7")).correct).toBe(true);
+    });
+
+    it("has no answer when cut off before a final-answer marker", async () => {
+        const v = await verifyMath("Adding up:\n42", "42", { truncated: true });
+        expect(v).toMatchObject({ correct: false, extracted: null, rule: "cut off" });
+        expect(v.reason).toMatch(/cut off before a final answer/);
+        expect((await verifyMath("Final answer: 42", "42", { truncated: true })).correct).toBe(true);
+        expect((await verifyMath("Adding up:\n42", "42")).rule).toBe("final expression");
+    });
+
+    it("says 'could not parse' instead of printing sympy's reading of prose", async () => {
+        const v = await verifyMath("Final answer: the cat sat", "7");
+        expect(v.reason).toBe('extracted "the cat sat" by final-answer line · gold 7 · could not parse "the cat sat"');
+        expect(v.details?.answerParsed).toBeNull();
+    });
+
+    it("keeps every boxed answer of the gold", async () => {
+        expect(goldValue("so $x=\\boxed{2}$ or $x=\\boxed{3}$")).toBe("2, 3");
+        expect((await verifyMath("Final answer: 2 and 3", "roots \\boxed{2} and \\boxed{3}")).correct).toBe(true);
+        expect((await verifyMath("Final answer: 2", "roots \\boxed{2} and \\boxed{3}")).correct).toBe(false);
+    });
+
     it("is reachable through verifyOracle", async () => {
         expect((await verifyOracle({ family: "math", output: "Final answer: \\frac{6}{8}", gold: "0.75" })).correct).toBe(true);
+        expect((await verifyOracle({ family: "math", output: "so 42", gold: "42", truncated: true })).rule).toBe("cut off");
     });
 
     it("does not keep the Node process alive when idle", () => {

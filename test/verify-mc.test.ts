@@ -75,3 +75,46 @@ describe("an output that restates the options", () => {
         expect(v.reason).toMatch(/ambiguous.*A, B, C/);
     });
 });
+
+describe("more option forms", () => {
+    it.each([
+        ["Final answer: D.New York City", "option label"],
+        ["Final answer: D:New York City", "option label"],
+        ["Final answer: d) new york city", "option label"],
+        ["Final answer: Option D", "named option"],
+        ["The correct option is D", "named option"],
+        ["Final answer: New York City", "option text"],
+        ["Final answer: (d)", "letter"]
+    ])("%j -> D by %s", (output, rule) => {
+        const v = verifyMC(output, choices, GOLD);
+        expect(v.correct, v.reason).toBe(true);
+        expect(v.extracted).toBe("D");
+        expect(v.rule).toBe(rule);
+    });
+
+    it("reads options whose texts carry their own labels (ReflectEvo style)", () => {
+        const labelled = ["A. Paris", "B. London", "C. Berlin", "D. New York City"];
+        for (const out of ["Final answer: (d)", "Final answer: New York City", "Final answer: D) New York City", "Answer: d"]) {
+            expect(verifyMC(out, labelled, GOLD).correct, out).toBe(true);
+        }
+        expect(verifyMC("Final answer: B", labelled, GOLD).reason).toContain("D (New York City)");
+    });
+
+    it.each(["Final answer: D, not C", "Final answer: b or d", "Final answer: not A", "Final answer: D) Paris", "Final answer: D (or maybe A)", "Final answer: either (a) or (d)"])("%j is ambiguous", (output) => {
+        const v = verifyMC(output, choices, GOLD);
+        expect(v.correct).toBe(false);
+        expect(v.extracted).toBeNull();
+        expect(v.rule).toBe("ambiguous");
+    });
+
+    it("has no answer when cut off before a final-answer marker", () => {
+        const v = verifyMC("Comparing the cities, D", choices, GOLD, { truncated: true });
+        expect(v).toMatchObject({ correct: false, extracted: null, rule: "cut off" });
+        expect(v.reason).toMatch(/cut off before a final answer/);
+        expect(verifyMC("Final answer: D", choices, GOLD, { truncated: true }).correct).toBe(true);
+    });
+
+    it("gives every verdict a rule", () => {
+        for (const out of ["D", "hmm", "A or B", "Final answer: B", ""]) expect(verifyMC(out, choices, GOLD).rule, out).toBeTruthy();
+    });
+});

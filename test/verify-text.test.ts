@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseText, TEXT_F1_THRESHOLD, tokenF1, verifyText } from "../src/verify/text.js";
+import { lightNormalise, normaliseText, TEXT_F1_THRESHOLD, tokenF1, verifyText } from "../src/verify/text.js";
 import { verifyOracle } from "../src/verify/oracle.js";
 
 describe("normaliseText", () => {
@@ -59,5 +59,35 @@ describe("verifyText", () => {
 
     it("is reachable through verifyOracle", async () => {
         expect((await verifyOracle({ family: "text", output: "Final answer: the Nile", gold: "Nile" })).correct).toBe(true);
+    });
+});
+
+describe("golds that SQuAD normalisation would erase", () => {
+    it("never matches an empty normalised answer, and keeps short golds", () => {
+        // The bug: gold "a" normalised to "", so the answer "The" (also "") passed.
+        expect(verifyText("Final answer: The", "a").correct).toBe(false);
+        expect(verifyText("Final answer: a", "a").correct).toBe(true);
+        expect(verifyText("Final answer: A.", "a").correct).toBe(true);
+        expect(verifyText("Final answer: the", "The").correct).toBe(true);
+        expect(verifyText("Final answer: The", "Paris").correct).toBe(false);
+        expect(verifyText("Final answer: ?", "?").correct).toBe(true);
+    });
+
+    it("lightNormalise keeps articles and falls back to the raw text for punctuation", () => {
+        expect(lightNormalise(" The  Thé! ")).toBe("the thé");
+        expect(lightNormalise("?")).toBe("?");
+    });
+
+    it("reads yes-or-no hedges as ambiguous", () => {
+        const v = verifyText("Final answer: yes or no", "yes");
+        expect(v).toMatchObject({ correct: false, extracted: null, rule: "ambiguous" });
+    });
+
+    it("names the rule and has no answer when cut off", () => {
+        expect(verifyText("thinking\nParis", "Paris").rule).toBe("last line");
+        expect(verifyText("Final answer: Paris", "Paris").rule).toBe("final-answer line");
+        const v = verifyText("thinking about Paris", "Paris", { truncated: true });
+        expect(v).toMatchObject({ correct: false, extracted: null, rule: "cut off" });
+        expect(v.reason).toMatch(/cut off before a final answer/);
     });
 });

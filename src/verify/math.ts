@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { boxedContents, extractFinalAnswer, lastLine } from "./extract.js";
+import { answerValues, boxedContents, finalExpression, listOrStep, markedAnswer, valueKey } from "./extract.js";
+import { reasonLine, shown } from "./line.js";
 import type { Verdict } from "./types.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -26,13 +27,19 @@ interface WorkerReply {
     id?: number;
     correct?: boolean;
     gold_parsed?: string | null;
+    /** Null when the answer did not parse (sympy's reading of prose is never reported). */
     answer_parsed?: string | null;
+    /** The gold is a set, tuple or interval. */
+    gold_compound?: boolean;
+    /** The answer names several different values and the gold is one value. */
+    ambiguous?: boolean;
     error?: string;
 }
 
 interface Job {
     gold: string;
     answer: string;
+    parts: string[];
     timeoutMs: number;
     resolve: (r: WorkerReply) => void;
 }
@@ -48,9 +55,9 @@ class MathWorker {
     /** One request at a time: the worker is sequential and the timeout must measure only its own work. */
     private busy = false;
 
-    check(gold: string, answer: string, timeoutMs: number): Promise<WorkerReply> {
+    check(gold: string, answer: string, parts: string[], timeoutMs: number): Promise<WorkerReply> {
         return new Promise((resolve) => {
-            this.queue.push({ gold, answer, timeoutMs, resolve });
+            this.queue.push({ gold, answer, parts, timeoutMs, resolve });
             void this.pump();
         });
     }
@@ -134,7 +141,7 @@ class MathWorker {
             this.finishCurrent({ error: "timed out" });
         }, job.timeoutMs);
         this.current = { id, job, timer };
-        this.child!.stdin.write(JSON.stringify({ id, gold: job.gold, answer: job.answer }) + "\n");
+        this.child!.stdin.write(JSON.stringify({ id, gold: job.gold, answer: job.answer, ...(job.parts.length > 1 ? { parts: job.parts } : {}) }) + "\n");
     }
 
     private reply(msg: WorkerReply): void {
@@ -190,36 +197,84 @@ export function closeMathWorker(): void {
     shared = null;
 }
 
-/** The gold's final value: the last \boxed{} when the gold is a full worked solution. */
+/**
+ * The gold's final value: the \boxed{} answers when the gold is a full worked solution. Several
+ * different boxes ("... \boxed{2} and \boxed{3}") are all kept, as the set "2, 3", so that an
+ * answer must give all of them; a single box (or no box) is the value itself.
+ */
 export function goldValue(gold: string): string {
-    const boxed = boxedContents(gold).pop();
-    return (boxed ?? gold).trim();
+    const boxes = [...new Set(boxedContents(gold).filter((b) => b !== ""))];
+    if (boxes.length === 0) return gold.trim();
+    return boxes.join(", ");
 }
 
 export interface MathOptions {
     /** Per-request budget; default MATH_TIMEOUT_MS. */
     timeoutMs?: number;
+    /** The generation stopped at maxTokens: without a final-answer marker it has no answer. */
+    truncated?: boolean;
 }
 
+/**
+ * The answer is the marked one (last \boxed{}, "Final answer:" line, "the answer is X"), else
+ * (unless the output was cut off) a standalone expression on the last line. An answer naming
+ * several different values is ambiguous (wrong) unless the gold is a set, tuple or interval.
+ */
 export async function verifyMath(output: string, gold: string, opts: MathOptions = {}): Promise<Verdict> {
-    const marked = extractFinalAnswer(output);
-    const extracted = marked ?? lastLine(output);
-    if (extracted === null || extracted === "") return { correct: false, reason: "no final answer found in the output", extracted: null };
     const g = goldValue(gold);
-    shared ??= new MathWorker();
-    const r = await shared.check(g, extracted, opts.timeoutMs ?? MATH_TIMEOUT_MS);
-    const details = { goldParsed: r.gold_parsed ?? null, answerParsed: r.answer_parsed ?? null };
-    if (r.error === "timed out") return { correct: false, reason: "timed out", extracted, details };
-    if (r.correct === undefined) {
-        return { correct: false, reason: `math verifier unavailable: ${r.error ?? "no reply"}`, extracted, details: { ...details, error: r.error } };
+    const marked = markedAnswer(output);
+    // "Final answer: 3. Plan the correction" marks a list item, not an answer.
+    const item = marked && marked.rule !== "boxed" ? listOrStep(marked.value) : null;
+    if (marked && item) {
+        const none = { extracted: null, rule: "none" };
+        return { correct: false, ...none, reason: reasonLine(none, g, `no final answer: the ${marked.rule} ${shown(marked.value)} is ${item}`) };
     }
-    const shown = (s: string | null | undefined, raw: string): string => (s ? `${raw} (parsed ${s})` : raw);
-    const where = marked === null ? "; no \"Final answer:\" line, used the last line" : "";
-    const why = r.error ? `; ${r.error}` : "";
-    return {
-        correct: r.correct,
-        reason: `${shown(r.answer_parsed, extracted)} is ${r.correct ? "" : "not "}equivalent to gold ${shown(r.gold_parsed, g)}${why}${where}`,
-        extracted,
-        details: r.error ? { ...details, error: r.error } : details
-    };
+    let extracted: string;
+    let rule: string;
+    if (marked) {
+        extracted = marked.value;
+        rule = marked.rule;
+    } else if (opts.truncated) {
+        const none = { extracted: null, rule: "cut off" };
+        return { correct: false, ...none, reason: reasonLine(none, g, "cut off before a final answer") };
+    } else {
+        const fe = finalExpression(output);
+        if (fe.value === null || fe.value === "") {
+            const none = { extracted: null, rule: "none" };
+            return { correct: false, ...none, reason: reasonLine(none, g, `no final answer: ${fe.why ?? "nothing to read"}`) };
+        }
+        extracted = fe.value;
+        rule = "final expression";
+    }
+    const got = { extracted, rule };
+    const values = answerValues(extracted);
+    const distinct = new Set(values.map(valueKey)).size > 1;
+    // One value: compare just it ("7. I hope it is correct." -> "7"); several: the worker decides.
+    const answer = values.length === 0 ? extracted : distinct ? values.join(", ") : values[0]!;
+    shared ??= new MathWorker();
+    const r = await shared.check(g, answer, distinct ? values : [], opts.timeoutMs ?? MATH_TIMEOUT_MS);
+    const details: Record<string, unknown> = { goldParsed: r.gold_parsed ?? null, answerParsed: r.answer_parsed ?? null };
+    if (answer !== extracted) details.compared = answer;
+    if (distinct) details.values = values;
+    if (r.error) details.error = r.error;
+    if (r.error === "timed out") return { correct: false, ...got, reason: reasonLine(got, g, "timed out"), details };
+    if (r.correct === undefined) {
+        return { correct: false, ...got, reason: reasonLine(got, g, `math verifier unavailable: ${r.error ?? "no reply"}`), details };
+    }
+    if (r.ambiguous) {
+        const none = { extracted: null, rule: "ambiguous" };
+        const named = distinct ? `names several values (${values.join("; ")})` : "names several values";
+        return {
+            correct: false,
+            ...none,
+            reason: reasonLine(none, g, `${shown(extracted)} by ${rule} ${named}; the gold is one value`),
+            details: { ...details, candidate: extracted, candidateRule: rule }
+        };
+    }
+    let why: string;
+    if (r.correct) why = "equivalent";
+    else if (r.gold_parsed === null && /gold/.test(r.error ?? "")) why = "could not parse the gold answer";
+    else if (r.answer_parsed === null || /could not parse/.test(r.error ?? "")) why = `could not parse ${shown(answer)}`;
+    else why = r.gold_compound && !distinct ? "not equivalent (the gold has several values)" : "not equivalent";
+    return { correct: r.correct, ...got, reason: reasonLine(got, g, why), details };
 }
