@@ -10,8 +10,12 @@ import { importMbpp } from "../src/tasks/importers/mbpp.js";
 import { importReflectEvo } from "../src/tasks/importers/reflectevo.js";
 import { TaskFormatError } from "../src/tasks/jsonl.js";
 import { loadTaskFiles, loadTasks } from "../src/tasks/load.js";
+import { loadTurnTemplates } from "../src/prompts/templates.js";
+import { boxedContents } from "../src/verify/extract.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { verifyOracle } from "../src/verify/oracle.js";
+
+const PROMPTS = join(import.meta.dirname, "..", "prompts");
 
 let dir: string;
 const w = async (name: string, content: string) => {
@@ -157,7 +161,8 @@ describe("MBPP", () => {
         const { set } = await importMbpp(p);
         const [a, b] = set.items;
         expect(a).toMatchObject({ id: "mbpp-11", task: "mbpp", family: "code", choices: null, answer_index: null, test_setup: null, entry_point: "remove_Occ", tests: MBPP[0]!.test_list });
-        expect(a!.question).toBe(`${MBPP[0]!.text}\nThe function must be named \`remove_Occ\` and take (s,ch). Your code should pass this test:\nassert remove_Occ("hello","l") == "heo"`);
+        // The paper's prompt: every test, after "Your code should pass these tests:".
+        expect(a!.question).toBe(`${MBPP[0]!.text}\nThe function must be named \`remove_Occ\` and take (s,ch).\n\nYour code should pass these tests:\n\nassert remove_Occ("hello","l") == "heo"\nassert remove_Occ("abcda","a") == "bcd"`);
         expect(a!.answer).not.toContain("\r");
         expect(b).toMatchObject({ id: "mbpp-12", entry_point: "lcm", test_setup: "LCM12 = 12" });
         expect(b!.question).toContain("named `lcm` and take (x, y)");
@@ -185,15 +190,16 @@ describe("MBPP", () => {
 describe("MATH", () => {
     const prob = (type: string, solution: string) => ({ problem: `Problem in ${type}`, level: "Level 2", type, solution });
 
-    it("imports a single file, a directory and JSONL; gold is the last \\boxed{}", async () => {
+    it("imports a single file, a directory and JSONL; several different \\boxed{} answers are all kept", async () => {
         const single = await w("MATH/test/algebra/1.json", JSON.stringify(prob("Algebra", "So $x = \\boxed{2}$, not \\boxed{3}... final $\\boxed{\\frac{1}{2}}$."), null, 2));
         await w("MATH/test/counting_and_probability/10.json", JSON.stringify(prob("Counting & Probability", "Thus \\fbox{7}.")));
         await w("MATH/test/counting_and_probability/2.json", JSON.stringify(prob("Counting & Probability", "$\\boxed{\\dfrac{3}{4}}$")));
         const one = await importMath(single);
-        expect(one.set.items).toEqual([{ id: "math-algebra-1", task: "math-algebra", family: "math", question: "Problem in Algebra", choices: null, answer: "\\frac{1}{2}", answer_index: null, tests: null, test_setup: null }]);
+        const all = "\\boxed{2}, \\boxed{3}, \\boxed{\\frac{1}{2}}";
+        expect(one.set.items).toEqual([{ id: "math-algebra-1", task: "math-algebra", family: "math", question: "Problem in Algebra", choices: null, answer: all, answer_index: null, tests: null, test_setup: null }]);
         const d = await importMath(join(dir, "MATH/test"));
         expect(d.set.items.map((i) => [i.id, i.task, i.answer])).toEqual([
-            ["math-algebra-1", "math-algebra", "\\frac{1}{2}"],
+            ["math-algebra-1", "math-algebra", all],
             ["math-counting-and-probability-2", "math-counting-probability", "\\dfrac{3}{4}"],
             ["math-counting-and-probability-10", "math-counting-probability", "7"]
         ]);
@@ -273,5 +279,180 @@ describe("detectFormat / importTasks / loadTasks / loadTaskFiles", () => {
         expect(clash.items.slice(0, 4).map((i) => i.id)).toEqual(["Test/logiqa-0", "Test/logiqa-1", "Test/logiqa-2", "Eval/logiqa-0"]);
         expect(clash.items[6]!.id).toBe("demo/logic-01");
         expect(new Set(clash.items.map((i) => i.id)).size).toBe(clash.items.length);
+    });
+});
+
+// The test files of the ReflectEvo code (data/data_source/*_test.jsonl), as small fixtures of the same shape.
+const FIX = join(import.meta.dirname, "fixtures");
+const fix = (p: string) => join(FIX, p);
+
+describe("ReflectEvo test files", () => {
+    it("logiqa_test: inline options become choices, the question keeps its stem, the letter its index", async () => {
+        const p = fix("reflectevo/logiqa_test.jsonl");
+        expect(await detectFormat(p)).toBe("reflectevo");
+        const set = await loadTasks(p);
+        expect(set.items.map((i) => [i.id, i.task, i.family, i.answer, i.answer_index])).toEqual([
+            ["12", "logiqa", "mc", "B", 1],
+            ["47", "logiqa", "mc", "A", 0],
+            ["3", "logiqa", "mc", "B", 1],
+            ["5", "logiqa", "mc", "B", 1],
+            ["9", "logiqa", "mc", "E", 4]
+        ]);
+        const [a, b, c, d, e] = set.items;
+        expect(a!.question).toBe("Every member of the chess club also plays go. Some go players are left-handed.\nWhich of the following must be true?");
+        expect(a!.choices).toEqual(["Every go player is in the chess club.", "Some chess club members may be left-handed.", "No chess club member is left-handed.", "All left-handed people play go."]);
+        // "A. " spaced labels and LogiQA's "C?" (a mangled full-width colon).
+        expect(b!.choices).toEqual(["T is second", "R is first", "Q is fifth", "P is fifth"]);
+        expect(b!.question).toContain("P, Q, R, S and T");
+        expect(c!.choices![1]).toBe("Higher-scoring students had lighter course loads, which left more time to sleep.");
+        expect(d!.choices).toEqual(["Lin is a poet", "Lin is not a poet", "Lin writes novels", "Nothing follows"]);
+        expect(e!.choices).toHaveLength(5);
+        for (const it of set.items) expect(it.question).not.toMatch(/^\(?[A-E][.)?]/m);
+        // The prompt shows the options once.
+        const prompt = loadTurnTemplates(PROMPTS).render("answer", a!);
+        expect(prompt.match(/Every go player is in the chess club/g)).toHaveLength(1);
+        expect(prompt).toContain("\n\nA. Every go player is in the chess club.\nB. Some chess club members");
+        // The letter reaches the mc verifier as the option it names.
+        const v = await verifyOracle({ family: "mc", output: "Final answer: B", gold: a!.answer, choices: a!.choices });
+        expect(v.correct).toBe(true);
+    });
+
+    it("logiqa_test: a letter beyond the options, a record without options, an empty option: file, line and field", async () => {
+        const stem = "P.\nWhich?\nA.one\nB.two\nC.three\nD.four";
+        const p = await w("logiqa_test.jsonl", [{ id: 1, question: stem, answer: "c" }, { id: 2, question: stem, answer: "e" }, { id: 3, question: "No options here?", answer: "a" }, { id: 4, question: "P.\nA.one\nB.\nC.three", answer: "a" }].map((o) => JSON.stringify(o)).join("\n"));
+        const e = await formatError(loadTasks(p));
+        expect([e.file, e.line, e.field]).toEqual([p, 2, "answer"]);
+        expect(e.message).toMatch(/A-D/);
+        const { set, skipped } = await importTasks(p, { skipInvalid: true });
+        expect(set.items.map((i) => [i.id, i.answer])).toEqual([["1", "C"]]);
+        expect(skipped.map(where)).toEqual([[2, "answer"], [3, "question"], [4, "question"]]);
+    });
+
+    it("bigbench_test: ids repeated across subtasks are namespaced; MC and free-text entries both read", async () => {
+        const p = fix("reflectevo/bigbench_test.jsonl");
+        expect(await detectFormat(p)).toBe("reflectevo");
+        const set = await loadTasks(p);
+        expect(set.items.map((i) => [i.id, i.task, i.family, i.answer])).toEqual([
+            ["strategyqa/1", "strategyqa", "mc", "B"],
+            ["strategyqa/2", "strategyqa", "mc", "A"],
+            ["timedial/1", "timedial", "mc", "A"],
+            ["squad_shifts/1", "squad_shifts", "text", "1994"],
+            ["squad_shifts/2", "squad_shifts", "text", "Oslo"]
+        ]);
+        expect(set.items[0]).toMatchObject({ question: "Q: Could a goldfish outlive a typical house cat?", choices: ["Yes", "No"], answer_index: 1 });
+        expect(set.items[2]!.question).toBe("A: How long did the flight take?\nB: About <MASK>, we landed before lunch.\nWhich phrase best fills the mask?");
+        expect(set.items[3]!.choices).toBeNull();
+    });
+
+    it("bigbench_test: an id repeated within one subtask is an error naming both lines; the same file under another name too", async () => {
+        const rows = [
+            { id: 1, subtask: "vitaminc", question: "Claim?\nA. supports\nB. refutes", answer: "a" },
+            { id: 1, subtask: "riddlesense", question: "Riddle?\nA. egg\nB. stone", answer: "a" },
+            { id: 1, subtask: "vitaminc", question: "Claim 2?\nA. supports\nB. refutes", answer: "b" }
+        ];
+        const p = await w("bb-dup.jsonl", rows.map((o) => JSON.stringify(o)).join("\n"));
+        const e = await formatError(importTasks(p));
+        expect([e.file, e.line, e.field]).toEqual([p, 3, "id"]);
+        expect(e.message).toMatch(/duplicate id "1" within "vitaminc".*bb-dup\.jsonl:1/);
+        const { set, skipped } = await importTasks(p, { skipInvalid: true });
+        expect(set.items.map((i) => i.id)).toEqual(["vitaminc/1", "riddlesense/1"]);
+        expect(skipped.map(where)).toEqual([[3, "id"]]);
+        // Detected from the content alone (a letter answer and inline options), whatever the name.
+        const q = await w("bench.jsonl", [{ id: 1, task: "a", question: "Q?\nA. x\nB. y", answer: "b" }, { id: 1, task: "b", question: "Q2?", answer: "yes" }].map((o) => JSON.stringify(o)).join("\n"));
+        expect(await detectFormat(q)).toBe("reflectevo");
+        expect((await loadTasks(q)).items.map((i) => [i.id, i.family])).toEqual([["a/1", "mc"], ["b/1", "text"]]);
+    });
+
+    it("math_test: values and solutions are math items; a solution with several boxed answers keeps them all", async () => {
+        const p = fix("reflectevo/math_test.jsonl");
+        const set = await loadTasks(p);
+        expect(set.items.map((i) => [i.id, i.task, i.family])).toEqual([["1", "math", "math"], ["2", "math", "math"], ["3", "math", "math"], ["4", "math", "math"]]);
+        expect(set.items[0]!.answer).toBe("-5");
+        expect(boxedContents(set.items[1]!.answer)).toEqual(["2", "3"]);
+        expect(set.items[3]!.answer).toBe("\\text{Monday}");
+        // Records with the reference in `solution` and only the last box in `answer` get every box.
+        const q = await w("math_ref.jsonl", JSON.stringify({ id: 1, question: "Roots?", answer: "3", solution: "So $x=\\boxed{2}$ or $x=\\boxed{3}$." }));
+        expect(boxedContents((await importReflectEvo(q)).set.items[0]!.answer)).toEqual(["2", "3"]);
+    });
+
+    it("mbpp_test: code items whose prompt shows every test; question/id/test_setup_code variants", async () => {
+        const p = fix("reflectevo/mbpp_test.jsonl");
+        expect(await detectFormat(p)).toBe("mbpp");
+        const set = await loadTasks(p);
+        expect(set.items.map((i) => [i.id, i.entry_point, i.test_setup])).toEqual([["mbpp-11", "remove_Occ", null], ["mbpp-17", "square_perimeter", null], ["mbpp-901", "scale", "FACTOR = 3"]]);
+        const t = loadTurnTemplates(PROMPTS);
+        for (const it of set.items) {
+            const prompt = t.render("answer", it);
+            expect(prompt).toContain("Your code should pass these tests:\n\n");
+            for (const test of it.tests!) expect(prompt.split(test)).toHaveLength(2); // each test exactly once
+        }
+        // A question that already shows the tests (ReflectEvo's own prompt form) does not get them twice.
+        const shown = `Write f. Your code should pass these tests: ${JSON.stringify(["assert f(1) == 2", "assert f(2) == 3"])}`;
+        const q = await w("mbpp_shown.jsonl", JSON.stringify({ task_id: 5, question: shown, code: "def f(x):\n    return x + 1", test_list: ["assert f(1) == 2", "assert f(2) == 3"] }));
+        const it = (await importMbpp(q)).set.items[0]!;
+        expect(it.question.split("assert f(1) == 2")).toHaveLength(2);
+        const bad = await w("mbpp_bad.jsonl", JSON.stringify({ text: "no id", code: "def f(): pass", test_list: ["assert f() is None"] }));
+        expect(where(await formatError(importMbpp(bad)))).toEqual([1, "task_id"]);
+    });
+});
+
+describe("BIG-bench subtasks", () => {
+    it("a parent task.json and a folder of subtasks read every subtask; the task prefix asks when the input is empty", async () => {
+        const parent = fix("bigbench/cause_and_effect/task.json");
+        expect(await detectFormat(parent)).toBe("bigbench");
+        expect(await detectFormat(fix("bigbench"))).toBe("bigbench");
+        const a = await loadTasks(parent);
+        expect(a.name).toBe("cause_and_effect");
+        expect(a.items.map((i) => [i.id, i.task, i.answer])).toEqual([
+            ["one_sentence-0", "one_sentence", "A"],
+            ["one_sentence-1", "one_sentence", "A"],
+            ["two_sentences-0", "two_sentences", "B"],
+            ["two_sentences-1", "two_sentences", "B"]
+        ]);
+        expect(a.items[0]!.question).toBe("For each example, two sentences are given. Which one is more likely?");
+        const b = await loadTasks(fix("bigbench"));
+        expect(b.items.map((i) => i.id)).toEqual(a.items.map((i) => i.id));
+    });
+
+    it("example ids repeated across subtasks become <subtask>/<id>; within one subtask they are errors with line and field", async () => {
+        const ex = (id: number, input: string) => ({ id, input, target: input.toUpperCase() });
+        await w("bbsub/alpha/task.json", JSON.stringify({ name: "alpha", examples: [ex(0, "a"), ex(1, "b")] }, null, 2));
+        await w("bbsub/beta/task.json", JSON.stringify({ name: "beta", examples: [ex(0, "c")] }, null, 2));
+        const set = await loadTasks(join(dir, "bbsub"));
+        expect(set.items.map((i) => [i.id, i.answer])).toEqual([["alpha/0", "A"], ["alpha/1", "B"], ["beta/0", "C"]]);
+        // Several task.json named the same stay apart.
+        await w("bbsame/x/task.json", JSON.stringify({ name: "same", examples: [{ input: "q", target: "1" }] }));
+        await w("bbsame/y/task.json", JSON.stringify({ name: "same", examples: [{ input: "r", target: "2" }] }));
+        expect((await loadTasks(join(dir, "bbsame"))).items.map((i) => i.id)).toEqual(["same/same-0", "same-2/same-0"]);
+        const dup = await w("bbdup/task.json", '{\n  "name": "d",\n  "examples": [\n    {"id": 7, "input": "a", "target": "x"},\n    {"id": 7, "input": "b", "target": "y"}\n  ]\n}');
+        const e = await formatError(importBigBench(dup));
+        expect([e.file, e.line, e.field]).toEqual([dup, 5, "id"]);
+        // Inline subtasks, with errors on the line of the bad field.
+        const inl = await w("bbinline/task.json", '{\n  "name": "p",\n  "subtasks": [\n    {"name": "s1", "examples": [{"input": "q", "target": "a"}]},\n    {"name": "s2", "examples": [\n      {"input": "q2",\n       "target_scores": {"x": 0, "y": 0}}\n    ]}\n  ]\n}');
+        const f = await formatError(importBigBench(inl));
+        expect([f.line, f.field]).toEqual([7, "target_scores"]);
+        const r = await importBigBench(inl, { skipInvalid: true });
+        expect(r.set.items.map((i) => i.id)).toEqual(["s1-0"]);
+    });
+
+    it("an input that lists the options keeps only its stem", async () => {
+        const p = await w("bbopts/task.json", JSON.stringify({ name: "o", examples: [{ input: "Which is a fruit?\nA. apple\nB. brick", target_scores: { apple: 1, brick: 0 } }] }));
+        const it = (await importBigBench(p)).set.items[0]!;
+        expect(it.question).toBe("Which is a fruit?");
+        expect(loadTurnTemplates(PROMPTS).render("answer", it).match(/apple/g)).toHaveLength(1);
+    });
+});
+
+describe("LogiQA labels and long passages", () => {
+    it("strips 'A ', 'A)', 'A?' and '(A)' labels; a passage over several lines is kept whole", async () => {
+        const { set } = await importLogiQA(fix("logiqa/labels.txt"));
+        expect(set.items.map((i) => i.choices)).toEqual([
+            ["All lamps may be off", "All lamps are lit", "Exactly one lamp is lit", "The switch is broken"],
+            ["Kim is not a member", "Voting is closed", "Kim is a member", "Nobody voted"],
+            ['The box labelled "mixed"', 'The box labelled "apples"', 'The box labelled "oranges"', "Any box"],
+            ["The survey was long.", "Shoppers like change.", "The new layout was cheaper.", "The surveyed store's shoppers differ from those of other branches."]
+        ]);
+        expect(set.items.map((i) => i.answer)).toEqual(["B", "C", "A", "D"]);
+        expect(set.items[3]!.question).toBe("A survey of 200 shoppers found that most preferred the new layout.\nThe store then redesigned every branch.\nSales fell in half of the branches.\nWhich of the following best explains the result?");
     });
 });

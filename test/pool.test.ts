@@ -77,6 +77,20 @@ describe("turn templates", () => {
         for (const name of ["answer", "reflect", "correct", "retry", "self-verify"] as const) expect(t.render(name, { ...mc, answer: "GOLD-SECRET" })).not.toContain("GOLD-SECRET");
     });
 
+    it("shows the options once when the question already lists them; code prompts show every test", () => {
+        const listed = { ...mc, question: "Which?\nA. red\nB. blue" };
+        for (const name of ["answer", "self-verify"] as const) {
+            const p = t.render(name, listed);
+            expect(p.match(/red/g)).toHaveLength(1);
+            expect(p).toContain("Which?\nA. red\nB. blue");
+        }
+        // Other lettered lines (not these choices) are part of the question: the choices are still added.
+        expect(t.render("answer", { ...mc, question: "Which?\nA. cat\nB. dog" })).toContain("A. red\nB. blue");
+        const code: TaskItem = { id: "c", task: "mbpp", family: "code", question: "Write f.\n\nYour code should pass these tests:\n\nassert f(1) == 1\nassert f(2) == 2", choices: null, answer: "", answer_index: null, tests: ["assert f(1) == 1", "assert f(2) == 2"], test_setup: null };
+        const p = t.render("answer", code);
+        for (const test of code.tests!) expect(p.split(test)).toHaveLength(2);
+    });
+
     it("uses per-family overrides when present", () => {
         const dir = mkdtempSync(join(tmpdir(), "rl-prompts-"));
         try {

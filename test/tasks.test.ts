@@ -192,6 +192,40 @@ describe("loadTaskJsonl", () => {
         expect(e.message).toContain("line 1");
     });
 
+    it("a question that lists its choices inline keeps only its stem; without choices, a letter answer makes them the choices", async () => {
+        const q = "Passage.\nWhich one?\nA. red\nB. blue\nC. green";
+        const p = await write("inline.jsonl", [
+            { ...base, id: "a", question: q, choices: ["red", "blue", "green"], answer: "B" },
+            { id: "b", question: q, answer: "c" },
+            { ...base, id: "c", question: "Which?\nA. cat\nB. dog", choices: ["red", "blue"], answer: "A" },
+            { id: "d", question: q, answer: "green" },
+            { id: "e", question: "Q?\nA. one\nB. two", answer: "no" },
+            { ...base, id: "f", question: "Which?\nA. red\nB. blue", choices: ["A. red", "B. blue"], answer: "A" },
+            { ...base, id: "g", question: "Which?", choices: ["A trout swims.", "Some fish walk."], answer: "A" }
+        ]);
+        const { set } = await loadTaskJsonl(p);
+        const [a, b, c, d, e] = set.items;
+        expect(a).toMatchObject({ question: "Passage.\nWhich one?", choices: ["red", "blue", "green"], answer: "B", answer_index: 1 });
+        expect(b).toMatchObject({ family: "mc", question: "Passage.\nWhich one?", choices: ["red", "blue", "green"], answer: "C", answer_index: 2 });
+        expect(c!.question).toBe("Which?\nA. cat\nB. dog"); // other options than the choices: left alone
+        expect(d).toMatchObject({ family: "mc", answer: "C" });
+        expect(e).toMatchObject({ family: "text", choices: null, question: "Q?\nA. one\nB. two" });
+        // Labelled choices lose their labels (all labelled) and the question its listing; "A trout" is no label.
+        expect(set.items[5]).toMatchObject({ question: "Which?", choices: ["red", "blue"] });
+        expect(set.items[6]!.choices).toEqual(["A trout swims.", "Some fish walk."]);
+        await expectError([{ id: "x", question: q, answer: "d" }], 1, "answer", /A-C/);
+    });
+
+    it("ids are unique per task: one used by several tasks makes every id <task>/<id>", async () => {
+        const p = await write("tasks-ids.jsonl", [
+            { ...base, id: "1", task: "alpha", question: "Q?", answer: "yes" },
+            { ...base, id: "1", task: "beta", question: "Q?", answer: "no" },
+            { ...base, id: "2", task: "beta", question: "Q?", answer: "no" }
+        ]);
+        expect((await loadTaskJsonl(p)).set.items.map((it) => it.id)).toEqual(["alpha/1", "beta/1", "beta/2"]);
+        await expectError([{ ...base, id: "1", task: "alpha", question: "Q?", answer: "yes" }, { ...base, id: "1", task: "alpha", question: "Q?", answer: "no" }], 2, "id", /duplicate id "1" in task "alpha" \(first used on line 1\)/);
+    });
+
     it("reports other field errors (family, tests for code)", async () => {
         await expectError([{ ...base, id: "a", question: "Q?", answer: "x", family: "essay" }], 1, "family");
         await expectError([{ ...base, id: "a", question: "Q?", answer: "def f(): pass", family: "code" }], 1, "tests");
@@ -255,5 +289,24 @@ describe("loadTasks / findItem", () => {
     it("findItem finds by id or lists valid ids", () => {
         expect(findItem(DEMO_TASKS, "math-03").answer).toBe("\\frac{3}{4}");
         expect(() => findItem(DEMO_TASKS, "math-99")).toThrow(/no task with id "math-99" in task set "demo"; valid ids include: logic-01, math-01, code-01/);
+    });
+});
+
+describe("code prompts show every test", () => {
+    it("the answer prompt of a code item lists all its asserts exactly once", async () => {
+        const { loadTurnTemplates } = await import("../src/prompts/templates.js");
+        const { PROMPTS_DIR } = await import("../src/paths.js");
+        const templates = loadTurnTemplates(PROMPTS_DIR);
+        const code = DEMO_TASKS.items.filter((i) => i.family === "code");
+        expect(code.length).toBe(10);
+        for (const item of code) {
+            const prompt = templates.render("answer", item);
+            expect(item.tests!.length).toBe(3);
+            for (const t of item.tests!) expect(prompt.split(t).length - 1, `${item.id}: ${t}`).toBe(1);
+            expect(prompt).toContain("Your code should pass these tests:");
+            // Rendering a question that already lists them does not add them again.
+            const shown = templates.render("answer", { ...item, question: prompt.split("\n\nWrite a Python function that solves")[0]! });
+            for (const t of item.tests!) expect(shown.split(t).length - 1).toBe(1);
+        }
     });
 });

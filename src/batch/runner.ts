@@ -5,7 +5,7 @@ import type { EngineEvent, ItemRecord, LoopConfig, StepKind } from "../engine/ty
 import type { InstructionPool } from "../prompts/pool.js";
 import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem, TaskSet } from "../tasks/types.js";
-import { instructionsFor } from "./plan.js";
+import { formatInstructionPlan, instructionsFor } from "./plan.js";
 import type { TeacherTemplates } from "../teacher/templates.js";
 import { baseMismatch, describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
@@ -47,8 +47,15 @@ export interface BatchSummary {
 const PHASE_OF: Record<StepKind, SlotPhase> = { answer: "answer", verify: "verify", reflect: "reflect", correct: "correct" };
 
 export function loopConfigOf(c: BatchConfig): LoopConfig {
-    // Instruction choice is the batch planner's (per item); the loop's own selection is unused.
+    // Instruction choice is the batch planner's (per item); the loop's own selection is unused, and
+    // the records name the plan instead (see planned()).
     return { maxTurns: c.maxTurns, verifier: c.verifier, mode: c.mode, sampler: c.sampler, instructions: { kind: "round-robin" } };
+}
+
+/** Makes a batch loop's record name the run's instruction plan ("random:1", "fixed:1-3-2", "all"), the selection actually used. */
+function planned(loop: ReflectionLoop, c: BatchConfig): ReflectionLoop {
+    loop.record.config.instructions = formatInstructionPlan(c.instructions);
+    return loop;
 }
 
 export function outcomeOf(r: ItemResult): ItemOutcome {
@@ -123,7 +130,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
             const { key, s } = job.pending.shift()!;
             job.running++;
             try {
-                const chain = job.base.fork(key, s, { backend, roles: rolesOf(slot), onEvent: slotEvents(job, slot, emit) });
+                const chain = planned(job.base.fork(key, s, { backend, roles: rolesOf(slot), onEvent: slotEvents(job, slot, emit) }), o.config);
                 if (await runLoop(chain, "end", loops)) job.results.set(`${key}#${s}`, chain.record);
                 else job.aborted = true;
             } catch (e) {
@@ -144,7 +151,7 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                     emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
                     answering++;
                     try {
-                        job.base = new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), teacher: o.teacher, teacherTemplates: o.teacherTemplates, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false });
+                        job.base = planned(new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), teacher: o.teacher, teacherTemplates: o.teacherTemplates, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false }), o.config);
                         if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
                     } catch (e) {
                         if (o.signal?.aborted) break;
@@ -245,4 +252,6 @@ export interface RunManifest {
     prompts_sha256: string;
     tasks: { name: string; items: number; ids_sha256: string };
     versions: Record<string, string>;
+    /** The isolation code answers ran in (runs with code tasks; absent in older runs). */
+    code_sandbox?: string;
 }

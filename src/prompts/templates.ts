@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { withTests } from "../tasks/importers/common.js";
+import { listsOptions } from "../tasks/options.js";
 import type { TaskFamily, TaskItem } from "../tasks/types.js";
 
 export type TurnTemplateName = "answer" | "reflect" | "correct" | "retry" | "self-verify";
@@ -15,8 +17,10 @@ export class TurnTemplates {
 
     render(name: TurnTemplateName, item: TaskItem, vars: { instruction?: string; attempt?: string } = {}): string {
         const values: Record<string, string> = {
-            question: item.question.trim(),
-            choices: formatChoices(item.choices),
+            // Code items show all their tests, as the paper's MBPP prompt does (once: importers may have added them).
+            question: item.family === "code" && item.tests?.length ? withTests(item.question, item.tests) : item.question.trim(),
+            // Loaders keep `question` to the stem; one that still lists these options shows them once.
+            choices: listsOptions(item.question, item.choices) ? "" : formatChoices(item.choices),
             format: this.formats[item.family],
             instruction: vars.instruction ?? "",
             attempt: vars.attempt ?? ""

@@ -1,5 +1,7 @@
 import { readText } from "./readText.js";
 import { basename, extname } from "node:path";
+import { namespaceIds } from "./ids.js";
+import { inlineChoices, stripListedOptions, stripOptionLabels } from "./options.js";
 import type { TaskFamily, TaskItem, TaskSet } from "./types.js";
 
 /** A problem in a task file, located by file, 1-based line and (when it concerns one) field. */
@@ -84,7 +86,7 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
 
     if (o.question === undefined) fail("question", "missing");
     if (typeof o.question !== "string" || !o.question.trim()) fail("question", `expected a non-empty string, got ${describe(o.question)}`);
-    const question = o.question as string;
+    let question = o.question as string;
 
     let choices: string[] | null = null;
     if (o.choices !== undefined && o.choices !== null) {
@@ -117,13 +119,30 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
     else if (typeof o.answer === "number" && Number.isFinite(o.answer)) answer = String(o.answer);
     else if (o.answer !== undefined && o.answer !== null) fail("answer", `expected a string, got ${describe(o.answer)}`);
 
-    let family: TaskFamily;
+    let given: TaskFamily | null = null;
     if (o.family !== undefined && o.family !== null) {
         if (typeof o.family !== "string" || !FAMILIES.includes(o.family as TaskFamily)) fail("family", `expected one of ${FAMILIES.map((f) => `"${f}"`).join(", ")}, got ${describe(o.family)}`);
-        family = o.family as TaskFamily;
-    } else {
-        family = inferFamily({ tests, choices, answer: answer ?? "", task });
+        given = o.family as TaskFamily;
     }
+
+    // `question` is the stem: options listed in it ("A. ..." lines) are shown once, from `choices`
+    // (whose own "A." labels, when every option has one, would be shown twice too).
+    if (choices) {
+        choices = stripOptionLabels(choices, { onlyIfAll: true });
+        question = stripListedOptions(question, choices);
+    }
+    else if ((given === null || given === "mc") && tests === null) {
+        const inline = inlineChoices(question, answer, { index: answer_index !== null, mc: given === "mc", byText: !MATH_TASK.test(task) });
+        if (inline) {
+            const empty = inline.options.findIndex((c) => !c);
+            if (empty >= 0) fail("question", `option ${letterOf(empty)} listed in the question is empty`);
+            if (!inline.stem) fail("question", "lists options but no question text");
+            choices = inline.options;
+            question = inline.stem;
+        }
+    }
+
+    const family: TaskFamily = given ?? inferFamily({ tests, choices, answer: answer ?? "", task });
 
     if (family === "mc") {
         if (!choices) fail("choices", 'multiple-choice ("mc") items need an array of options');
@@ -165,7 +184,8 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
 /**
  * Reads reflect-lab's own task JSONL (one task object per line; blank lines skipped).
  * Throws the first TaskFormatError, unless `skipInvalid`, in which case invalid lines are skipped
- * and their errors returned in `skipped`. Duplicate ids are errors naming both lines (the first wins).
+ * and their errors returned in `skipped`. Ids are unique per task: a repeat within a task is an error
+ * naming both lines (the first wins); an id used by several tasks makes every id "<task>/<id>".
  */
 export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): Promise<JsonlLoadResult> {
     const text = await readText(path);
@@ -173,7 +193,7 @@ export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): 
     const name = basename(path, extname(path));
     const items: TaskItem[] = [];
     const skipped: TaskFormatError[] = [];
-    const seen = new Map<string, number>();
+    const seen = new Map<string, number>(); // task + id -> line
     const lines = text.split(/\r?\n/);
 
     for (let i = 0; i < lines.length; i++) {
@@ -188,14 +208,16 @@ export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): 
                 throw new TaskFormatError(path, lineNo, null, `invalid JSON: ${(e as Error).message}`);
             }
             const item = toItem(raw, path, lineNo, name);
-            const first = seen.get(item.id);
-            if (first !== undefined) throw new TaskFormatError(path, lineNo, "id", `duplicate id "${item.id}" (first used on line ${first})`);
-            seen.set(item.id, lineNo);
+            const key = `${item.task}\u0000${item.id}`;
+            const first = seen.get(key);
+            if (first !== undefined) throw new TaskFormatError(path, lineNo, "id", `duplicate id "${item.id}" in task "${item.task}" (first used on line ${first})`);
+            seen.set(key, lineNo);
             items.push(item);
         } catch (e) {
             if (!(e instanceof TaskFormatError) || !opts.skipInvalid) throw e;
             skipped.push(e);
         }
     }
+    namespaceIds(items, (it) => it.task);
     return { set: { name, source: path, items }, skipped };
 }

@@ -1,5 +1,6 @@
 // Shared plumbing of the native-format importers: reading files, locating JSON values by line,
 // collecting per-item errors (throw the first, or skip and report them with skipInvalid).
+import { namespaceIds } from "../ids.js";
 import { TaskFormatError } from "../jsonl.js";
 import type { TaskItem, TaskSet } from "../types.js";
 
@@ -92,25 +93,87 @@ export function scanJson(text: string): { keys: Map<string, number>; elements: M
     return { keys, elements };
 }
 
-/** Collects items; each attempt either yields items or a TaskFormatError (thrown unless skipInvalid). */
+/**
+ * Offsets in valid JSON text of the values at paths ("examples/3", "examples/3/target_scores": the
+ * key's offset for object members, the element's start for array elements) for which `keep(path,
+ * depth)` holds (the whole text is scanned; only those are stored).
+ */
+export function jsonPaths(text: string, keep: (path: string, depth: number) => boolean): Map<string, number> {
+    const out = new Map<string, number>();
+    let i = 0;
+    const ws = () => {
+        for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
+    };
+    const str = (): string => {
+        const start = i++;
+        while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+        i++;
+        return JSON.parse(text.slice(start, i)) as string;
+    };
+    const value = (path: string, depth: number): void => {
+        ws();
+        const c = text[i];
+        if (c === "{" || c === "[") {
+            i++;
+            ws();
+            if (text[i] === "}" || text[i] === "]") {
+                i++;
+                return;
+            }
+            for (let n = 0; ; n++) {
+                ws();
+                const at = i;
+                const key = c === "{" ? str() : String(n);
+                if (c === "{") {
+                    ws();
+                    i++; // ":"
+                }
+                const p = path ? `${path}/${key}` : key;
+                if (keep(p, depth + 1)) out.set(p, at);
+                value(p, depth + 1);
+                ws();
+                if (text[i++] !== ",") return;
+            }
+        }
+        if (c === '"') str();
+        else while (i < text.length && !/[\s,\]}]/.test(text[i]!)) i++;
+    };
+    if (text.charCodeAt(0) === 0xfeff) i = 1;
+    value("", 0);
+    return out;
+}
+
+/**
+ * Collects items; each attempt either yields items or a TaskFormatError (thrown unless skipInvalid).
+ * Ids must be unique within a scope (default: one scope for all); see namespace().
+ */
 export class Collector {
     readonly items: TaskItem[] = [];
     readonly skipped: TaskFormatError[] = [];
     private readonly seen = new Map<string, string>();
+    private readonly scopes: string[] = [];
     constructor(private readonly opts: ImportOptions) {}
 
-    /** Runs `make`; a TaskFormatError it throws is rethrown or recorded. Duplicate ids are errors. */
-    add(make: () => TaskItem | null, where?: { file: string; line: number }): void {
+    /** Runs `make`; a TaskFormatError it throws is rethrown or recorded. Duplicate ids within a scope are errors. */
+    add(make: () => TaskItem | null, where?: { file: string; line: number }, scope: string | ((item: TaskItem) => string) = ""): void {
         try {
             const item = make();
             if (!item) return;
-            const first = this.seen.get(item.id);
-            if (first !== undefined && where) throw new TaskFormatError(where.file, where.line, "id", `duplicate id "${item.id}" (first used at ${first})`);
-            this.seen.set(item.id, where ? `${where.file}:${where.line}` : "?");
+            const sc = typeof scope === "function" ? scope(item) : scope;
+            const key = `${sc}\u0000${item.id}`;
+            const first = this.seen.get(key);
+            if (first !== undefined && where) throw new TaskFormatError(where.file, where.line, "id", `duplicate id "${item.id}"${sc ? ` within "${sc}"` : ""} (first used at ${first})`);
+            this.seen.set(key, where ? `${where.file}:${where.line}` : "?");
             this.items.push(item);
+            this.scopes.push(sc);
         } catch (e) {
             this.fail(e);
         }
+    }
+
+    /** When an id recurs in several scopes (BIG-bench subtasks), every id becomes "<scope>/<id>". */
+    namespace(): void {
+        namespaceIds(this.items, (_, i) => this.scopes[i]!);
     }
 
     /** Records (skipInvalid) or rethrows an error. Non-format errors always propagate. */
@@ -132,11 +195,16 @@ export const letterOf = (i: number): string => String.fromCharCode(65 + i);
 /** Lower-case slug: "Counting & Probability" -> "counting-probability". */
 export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 
-/** Removes an option's own letter label ("A.", "(b)", "C)", "D:") when it is the expected one for position i. */
-export function stripOptionLabel(text: string, i: number): string {
-    const l = letterOf(i);
-    const re = new RegExp(`^\\s*\\(?[${l}${l.toLowerCase()}]\\s*[.)．、:：]\\s*`);
-    return text.replace(re, "").trim();
+/** "Your code should pass these tests:" and every test, as the paper's MBPP prompt shows them. */
+export function testsBlock(tests: string[]): string {
+    return `Your code should pass these tests:\n\n${tests.join("\n")}`;
+}
+
+/** The question of a code item with all its tests shown, unless it already shows them. */
+export function withTests(question: string, tests: string[]): string {
+    const q = question.trim();
+    if (tests.length === 0 || tests.every((t) => q.includes(t.trim())) || /pass (?:these|the following|all (?:of )?the) tests/i.test(q)) return q;
+    return `${q}\n\n${testsBlock(tests)}`;
 }
 
 /** The first `def` in Python code whose name the test calls, else the first `def`. */
@@ -147,7 +215,7 @@ export function pythonEntry(code: string, test?: string): { name: string; params
 }
 
 /** Runs `make` on every non-blank JSONL line (parsed), through the collector; bad JSON is an error of that line. */
-export function eachJsonLine(text: string, file: string, col: Collector, make: (raw: unknown, line: number) => TaskItem | null): void {
+export function eachJsonLine(text: string, file: string, col: Collector, make: (raw: unknown, line: number) => TaskItem | null, scope?: (item: TaskItem) => string): void {
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
         const src = lines[i]!;
@@ -162,6 +230,6 @@ export function eachJsonLine(text: string, file: string, col: Collector, make: (
             }
             if (!isObject(raw)) throw new TaskFormatError(file, line, null, "expected a JSON object");
             return make(raw, line);
-        }, { file, line });
+        }, { file, line }, scope);
     }
 }

@@ -2,6 +2,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { loadTaskJsonl } from "../jsonl.js";
+import { letterIndex, splitInlineOptions } from "../options.js";
 import { importBigBench } from "./bigbench.js";
 import { isObject, readText, type ImportOptions, type ImportResult, type Importer } from "./common.js";
 import { importLogiQA } from "./logiqa.js";
@@ -31,7 +32,7 @@ const has = (o: Record<string, unknown>, ...keys: string[]) => keys.every((k) =>
 
 /** The format of one parsed record (of a .json file or a JSONL line), or null if unrecognised. */
 function recordFormat(o: Record<string, unknown>): Format | null {
-    if ((has(o, "text") || has(o, "prompt")) && has(o, "code", "test_list")) return "mbpp";
+    if ((has(o, "text") || has(o, "prompt") || has(o, "question")) && has(o, "code", "test_list")) return "mbpp";
     if (has(o, "problem", "solution")) return "math";
     if (has(o, "id", "question", "answer")) {
         // Own items: a field only reflect-lab writes, or nothing but reflect-lab's fields.
@@ -40,28 +41,58 @@ function recordFormat(o: Record<string, unknown>): Format | null {
     return looksLikeReflectEvo(o) ? "reflectevo" : null;
 }
 
+/** Fields only reflect-lab's own schema has. */
+const OWN_ONLY = ["choices", "tests", "answer_index", "family"];
+/** The test files of the ReflectEvo release (data/data_source/logiqa_test.jsonl, ...). */
+const REFLECTEVO_NAME = /^(?:logiqa|bigbench|bigbench_?free|math|mbpp)(?:[-_.](?:test|train|dev|val|eval))?$/i;
+
+/**
+ * Records that fit reflect-lab's schema by their keys alone ({id, question, answer}) are ReflectEvo's
+ * when the file is named like its test files, a question lists its options with a letter as the
+ * answer (LogiQA), or an id recurs across tasks (BIG-bench subtasks).
+ */
+function reflectEvoShaped(path: string, records: Record<string, unknown>[]): boolean {
+    if (records.some((o) => OWN_ONLY.some((k) => k in o))) return false;
+    if (REFLECTEVO_NAME.test(basename(path, extname(path)))) return true;
+    const scope = new Map<string, unknown>();
+    for (const o of records) {
+        const q = o.question;
+        const a = typeof o.answer === "string" ? o.answer : null;
+        if (typeof q === "string" && a !== null && letterIndex(a) !== null && splitInlineOptions(q)) return true;
+        const id = String(o.id);
+        if (scope.has(id) && scope.get(id) !== o.task) return true;
+        scope.set(id, o.task);
+    }
+    return false;
+}
+
 const keysSeen = (o: unknown) => (isObject(o) ? `keys seen: ${Object.keys(o).slice(0, 12).join(", ") || "(none)"}` : `not a JSON object`);
 const hint = `; pass --format (one of ${FORMATS.join(", ")})`;
 
-/** A MATH problem directory: some .json file below it (breadth-first, a bounded search) has problem+solution. */
-async function isMathDir(dir: string): Promise<boolean> {
+/**
+ * The format of a directory, from the first .json file below it (breadth-first, a bounded search):
+ * a BIG-bench task folder (task.json, possibly per subtask) or MATH problem files (problem+solution).
+ */
+async function dirFormat(dir: string): Promise<Format | null> {
     const queue = [dir];
     for (let visited = 0; queue.length > 0 && visited < 200; visited++) {
         const d = queue.shift()!;
         const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+        if (entries.some((e) => e.isFile() && e.name.toLowerCase() === "task.json")) return "bigbench";
         for (const e of entries) {
             if (e.isDirectory()) queue.push(join(d, e.name));
             else if (e.isFile() && /\.json$/i.test(e.name)) {
                 try {
                     const o: unknown = JSON.parse(await readText(join(d, e.name)));
-                    return isObject(o) && has(o, "problem", "solution");
+                    if (isObject(o) && has(o, "problem", "solution")) return "math";
+                    return isObject(o) && ("examples" in o || "subtasks" in o) ? "bigbench" : null;
                 } catch {
-                    return false;
+                    return null;
                 }
             }
         }
     }
-    return false;
+    return null;
 }
 
 /** The format of a task file or directory, from its shape. Throws naming the file when unrecognised. */
@@ -74,8 +105,9 @@ export async function detectFormat(path: string): Promise<Format> {
         throw e;
     }
     if (st.isDirectory()) {
-        if (await isMathDir(path)) return "math";
-        throw new Error(`cannot detect the task format of directory ${path}: expected MATH problem .json files (with "problem" and "solution")${hint}`);
+        const f = await dirFormat(path);
+        if (f) return f;
+        throw new Error(`cannot detect the task format of directory ${path}: expected BIG-bench task.json files or MATH problem .json files (with "problem" and "solution")${hint}`);
     }
     const ext = extname(path).toLowerCase();
     if (ext === ".txt") return "logiqa";
@@ -90,7 +122,7 @@ export async function detectFormat(path: string): Promise<Format> {
             if (/"problem"\s*:/.test(text) && /"solution"\s*:/.test(text)) return "math";
             throw new Error(`cannot detect the task format of ${path}: invalid JSON${hint}`);
         }
-        if (isObject(o) && "examples" in o) return "bigbench";
+        if (isObject(o) && ("examples" in o || "subtasks" in o || basename(path).toLowerCase() === "task.json")) return "bigbench";
         const first = Array.isArray(o) ? o[0] : o;
         if (isObject(first) && has(first, "problem", "solution")) return "math";
         throw new Error(`cannot detect the task format of ${path}: expected a BIG-bench task (with "examples") or a MATH problem (with "problem" and "solution"); ${keysSeen(first)}${hint}`);
@@ -98,20 +130,20 @@ export async function detectFormat(path: string): Promise<Format> {
     if (ext === ".jsonl") {
         const lines = (await readText(path)).split(/\r?\n/).filter((l) => l.trim());
         if (lines.length === 0) return "reflect-lab";
-        // Peek at the first line that parses (a broken first line is reported by the importer).
-        let seen: unknown = undefined;
-        for (const l of lines.slice(0, 20)) {
-            let o: unknown;
+        // Judge by the first line that parses (a broken first line is reported by the importer), and
+        // by a sample of the records where reflect-lab's schema and ReflectEvo's look alike.
+        const sample: unknown[] = [];
+        for (const l of lines.slice(0, 500)) {
             try {
-                o = JSON.parse(l);
+                sample.push(JSON.parse(l));
             } catch {
                 continue;
             }
-            seen = o;
-            break;
         }
-        if (seen === undefined) return "reflect-lab";
+        if (sample.length === 0) return "reflect-lab";
+        const seen = sample[0];
         const f = isObject(seen) ? recordFormat(seen) : null;
+        if (f === "reflect-lab" && reflectEvoShaped(path, sample.filter(isObject))) return "reflectevo";
         if (f) return f;
         throw new Error(`cannot detect the task format of ${path}: the first record is not a reflect-lab task, an MBPP problem, a MATH problem or a question/answer record; ${keysSeen(seen)}${hint}`);
     }

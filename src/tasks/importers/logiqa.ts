@@ -3,10 +3,14 @@
 //   line 1: the answer letter (a-d)
 //   line 2: the context (passage)
 //   line 3: the question
-//   lines 4-7: the four options, usually labelled "A." .. "D." (labels are stripped)
+//   lines 4-7: the four options, usually labelled "A." .. "D." (labels "A." "A)" "(A)" "A:" "C?" "A "
+//              are stripped)
+// A block whose passage runs over several lines is read too when its last four lines are the options
+// A-D: the lines between the answer and the question line are the passage.
 import { basename, extname } from "node:path";
+import { optionLabel, stripOptionLabels } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, letterOf, readText, stripOptionLabel, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, failer, letterOf, readText, type ImportOptions, type ImportResult } from "./common.js";
 
 interface Block {
     /** 1-based line of each of the block's lines. */
@@ -35,9 +39,12 @@ function toItem(b: Block, index: number, file: string): TaskItem {
     if (!m) failer(file, start)("answer", `expected an answer letter a-d on the first line of the block, got "${ans.length > 40 ? ans.slice(0, 40) + "..." : ans}"`);
     if (b.lines.length < 2) failer(file, start)("context", "missing (block has only the answer line)");
     if (b.lines.length < 3) failer(file, at(1))("question", "missing (block ends after the context)");
-    const options = b.lines.slice(3);
+    const n = b.lines.length;
+    const tail = b.lines.slice(-4);
+    const longPassage = n > 7 && tail.every((l, i) => optionLabel(l.text, i) !== null);
+    const options = longPassage ? tail : b.lines.slice(3);
     if (options.length !== 4) failer(file, at(3))("options", `expected 4 options on lines 4-7 of the block, got ${options.length}`);
-    const choices = options.map((o, i) => stripOptionLabel(o.text, i));
+    const choices = stripOptionLabels(options.map((o) => o.text));
     const empty = choices.findIndex((c) => !c);
     if (empty >= 0) failer(file, options[empty]!.no)("options", `option ${letterOf(empty)} is empty`);
     const idx = m![1]!.toUpperCase().charCodeAt(0) - 65;
@@ -45,7 +52,7 @@ function toItem(b: Block, index: number, file: string): TaskItem {
         id: `logiqa-${index}`,
         task: "logiqa",
         family: "mc",
-        question: `${b.lines[1]!.text}\n${b.lines[2]!.text}`,
+        question: longPassage ? b.lines.slice(1, n - 4).map((l) => l.text).join("\n") : `${b.lines[1]!.text}\n${b.lines[2]!.text}`,
         choices,
         answer: letterOf(idx),
         answer_index: idx,

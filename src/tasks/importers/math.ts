@@ -1,19 +1,24 @@
 // MATH (Hendrycks et al.): problems {problem, level, type, solution}, as one JSON file per problem
 // (MATH/test/algebra/1.json), a directory of them (read recursively), a JSON array, or JSONL
 // (e.g. MATH-500, whose `unique_id` "test/algebra/1.json" becomes the id). The gold answer is the
-// content of the LAST \boxed{} (or \fbox{}) in the solution.
+// content of the solution's \boxed{} (or \fbox{}); a solution with several different boxed answers
+// ("the roots are \boxed{2} and \boxed{3}") keeps all of them, as "\boxed{2}, \boxed{3}".
 import { readdir, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { boxedContents } from "../../verify/extract.js";
 import type { TaskItem } from "../types.js";
 import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readText, scanJson, slug, type ImportOptions, type ImportResult } from "./common.js";
 
-/** The final answer of a MATH solution: the last \boxed{...}/\fbox{...}, else the last `\boxed x`; null if none. */
+/**
+ * The gold of a MATH solution: the content of its \boxed{...}/\fbox{...} (else of `\boxed x`). Several
+ * different boxed answers are all kept, each re-boxed ("\boxed{2}, \boxed{3}"), so the verifier sees the
+ * whole set; a repeated one (a second method boxing the same value) counts once. Null if none.
+ */
 export function mathGold(solution: string): string | null {
-    const braced = boxedContents(solution);
-    if (braced.length > 0) return braced[braced.length - 1]!;
-    const bare = [...solution.matchAll(/\\boxed\s+([^\s$]+)/g)].pop();
-    return bare ? bare[1]! : null;
+    let parts = [...new Set(boxedContents(solution).filter((b) => b.trim()))];
+    if (parts.length === 0) parts = [...new Set([...solution.matchAll(/\\boxed\s+([^\s${}]+)/g)].map((m) => m[1]!))];
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0]! : parts.map((p) => `\\boxed{${p}}`).join(", ");
 }
 
 /** Builds one item; `lineOf(key)` gives the line of a key of the record (the record's own line if unknown). */
