@@ -6,6 +6,8 @@ import { SettingsStore, validateSetting, DEFAULT_SETTINGS, type Settings } from 
 import { loadTasks, findItem } from "../src/tasks/load.js";
 import type { TaskFamily } from "../src/tasks/types.js";
 import { verifyOracle } from "../src/verify/oracle.js";
+import { requireCodeSandbox } from "../src/verify/codeGate.js";
+import { allowUnsafeCodeExec } from "../src/verify/isolation.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { verdictLine } from "../src/verify/line.js";
 import { addBatchCommands } from "./batch.js";
@@ -45,7 +47,8 @@ function addRunOptions(cmd: Command): Command {
         .option("--gpu-layers <n>", "cap on layers offloaded to the GPU", int("--gpu-layers"))
         .option("--vram-cap <MiB>", "cap on the VRAM the model may use", int("--vram-cap"))
         .option("--context-size <n>", "context size in tokens", int("--context-size"))
-        .option("--threads <n>", "CPU threads (default: one per core)", int("--threads"));
+        .option("--threads <n>", "CPU threads (default: one per core)", int("--threads"))
+        .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated");
 }
 
 function settingsFrom(store: SettingsStore, o: Record<string, unknown>): Settings {
@@ -87,6 +90,7 @@ function fail(msg: string, code = 2): never {
 
 /** Headless: one item through the whole loop; prints the record as JSON and progress on stderr. */
 async function ask(o: Record<string, unknown>, store: SettingsStore): Promise<void> {
+    allowUnsafeCodeExec(o.unsafeCodeExec === true);
     const settings = settingsFrom(store, o);
     const tasks = await loadTasks(o.tasks as string);
     const item = o.id ? findItem(tasks, o.id as string) : tasks.items[0];
@@ -116,6 +120,12 @@ async function verify(o: Record<string, unknown>): Promise<void> {
     if (family === "mc" && !choices?.length) fail("--task-type mc needs the options: --choices \"first|second|third|fourth\" or --choice repeated");
     if (family === "code" && !(o.test as string[] | undefined)?.length) fail("--task-type code needs at least one --test \"assert f(1) == 2\"");
     try {
+        const sandbox = requireCodeSandbox([family], o.unsafeCodeExec === true);
+        if (sandbox) process.stderr.write(`code sandbox: ${sandbox}\n`);
+    } catch (e) {
+        fail((e as Error).message);
+    }
+    try {
         const verdict = await verifyOracle({
             family,
             output: o.answer as string,
@@ -142,6 +152,7 @@ export function buildProgram(): Command {
         // The lab and `ask` share option names: keep program options before the subcommand.
         .enablePositionalOptions();
     addRunOptions(program).option("--json", "headless: run one item and print its record as JSON").action(async (o) => {
+        allowUnsafeCodeExec(o.unsafeCodeExec === true);
         if (o.json || !process.stdout.isTTY || !process.stdin.isTTY) return ask(o, store);
         const { runTui } = await import("../views/run.js");
         const settings = settingsFrom(store, o);
@@ -162,7 +173,8 @@ export function buildProgram(): Command {
         .option("--choices <a|b|c|d>", "mc options separated by |")
         .option("--choice <text>", "one mc option (repeat in order)", collect)
         .option("--test <assert>", "code: one assert statement (repeat)", collect)
-        .option("--setup <code>", "code: setup code run before the tests")
+        .option("--setup <code>", "code: the task's setup code (MBPP test_setup_code), run after the answer and before the tests")
+        .option("--unsafe-code-exec", "code: run the answer even where no sandbox (bubblewrap) can start: it runs as you, unisolated")
         .option("--truncated", "the output was cut off at maxTokens (without a final-answer marker it has no answer)")
         .option("--json", "print only the verdict as JSON (no summary line)")
         .action(verify);

@@ -56,6 +56,12 @@ export async function verifyCode(output: string, tests: string[], setup: string 
 }
 
 function verdictOf(j: Judgement, run: SandboxRun, code: string, rule: string, timeoutMs: number): Verdict {
+    const v = judged(j, run, code, rule, timeoutMs);
+    // An explicit --unsafe-code-exec run says so on every verdict it gives.
+    return run.isolation.kind === "unsafe" ? { ...v, reason: `${v.reason} [ran UNSANDBOXED: --unsafe-code-exec]` } : v;
+}
+
+function judged(j: Judgement, run: SandboxRun, code: string, rule: string, timeoutMs: number): Verdict {
     const total = j.total;
     const passed = j.tampered ? 0 : j.passed;
     const details: Record<string, unknown> = { passed, total };
