@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { useMemo } from "react";
 import { codeIsolation } from "../src/verify/isolation.js";
+import { useCpuContention } from "./useCpuContention.js";
 import { useUi } from "./context.js";
 import { theme } from "./theme.js";
 
@@ -14,6 +15,7 @@ export function Header() {
     const tps = useUi((s) => s.tokensPerSecond);
     // Probed once (it starts a sandbox): which isolation code answers get, always on screen.
     const code = useMemo(() => codeIsolation().kind, []);
+    const contention = useCpuContention();
     const verifier = loopVerifier === settings.verifier ? loopVerifier : `${loopVerifier} → ${settings.verifier} next question`;
     return (
         <Box flexDirection="column">
@@ -43,6 +45,7 @@ export function Header() {
                 <Text color={code === "bubblewrap" ? theme.muted : theme.warn}>{code === "bubblewrap" ? "sandboxed" : code === "unsafe" ? "UNSANDBOXED" : "not run (no sandbox)"}</Text>
                 {b?.note ? ` · ${b.note}` : ""}
             </Text>
+            {contention ? <Text color={theme.warn}>⚠ {contention}</Text> : null}
         </Box>
     );
 }

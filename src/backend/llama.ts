@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
+import { cpuContention, registerCpuUse } from "./cpuPeers.js";
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { Backend, BackendInfo, ChatMessage, ComputeBackend, GenerateRequest, GenerateResult, ParallelBackend, StopReason } from "./types.js";
 import { LockstepScheduler } from "./lockstep.js";
 import { modelFileName, modelSha256, resolveModelPath } from "./modelFile.js";
+import { checkGgufFile } from "./ggufHeader.js";
 
 export interface LlamaBackendOptions {
     /** A GGUF path, an `hf:` URI, or undefined for the embedded default model. */
@@ -53,6 +55,9 @@ export class LlamaHost implements ParallelBackend {
     static async load(opts: LlamaBackendOptions = {}): Promise<LlamaHost> {
         const { getLlama, resolveChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
         const modelPath = await resolveModelPath(opts.model, opts.onProgress);
+        // Bounds-checked headers first: node-llama-cpp's reader trusts them (a crafted count hangs it).
+        checkGgufFile(modelPath, "model");
+        for (const a of opts.lora ?? []) checkGgufFile(a.path, "LoRA adapter");
         const threads = opts.threads ?? availableParallelism();
         const gpu = opts.gpu ?? "auto";
         let note: string | undefined;
@@ -65,24 +70,30 @@ export class LlamaHost implements ParallelBackend {
         };
         let llama: Llama;
         try {
-            llama = await getLlama({ ...base, gpu: gpu === "cpu" ? false : gpu });
+            llama = await sharedLlama(gpu === "cpu" ? false : gpu, () => getLlama({ ...base, gpu: gpu === "cpu" ? false : gpu }));
         } catch (e) {
             if (gpu === "auto" || gpu === "cpu") throw e;
             note = `${gpu} unavailable (${(e as Error).message.split("\n")[0]}); fell back to CPU`;
-            llama = await getLlama({ ...base, gpu: false });
+            llama = await sharedLlama(false, () => getLlama({ ...base, gpu: false }));
         }
         opts.onProgress?.(`loading ${modelFileName(modelPath)}`);
         const [model, sha] = await Promise.all([
-            llama.loadModel({ modelPath, gpuLayers: opts.gpuLayers === undefined || opts.gpuLayers === "auto" ? "auto" : { max: opts.gpuLayers } }),
+            llama.loadModel({ modelPath, gpuLayers: opts.gpuLayers === undefined || opts.gpuLayers === "auto" ? "auto" : { max: opts.gpuLayers } }).catch((e: unknown) => {
+                throw new Error(`cannot load model ${modelPath}: ${(e as Error).message ?? String(e)}`);
+            }),
             modelSha256(modelPath)
         ]);
         const contextSize = Math.min(opts.contextSize ?? 4096, model.trainContextSize);
-        const context = await model.createContext({
-            contextSize,
-            sequences: opts.sequences ?? 1,
-            threads,
-            lora: opts.lora?.length ? { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
-        });
+        const context = await model
+            .createContext({
+                contextSize,
+                sequences: opts.sequences ?? 1,
+                threads,
+                lora: opts.lora?.length ? { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
+            })
+            .catch((e: unknown) => {
+                throw contextError(e, modelPath, opts.lora);
+            });
         // Resolving the Jinja chat template costs ~0.6 s of main-thread time: once per model.
         // The model's own Jinja template, as transformers renders it at training time (same tokens; see
         // test/e2e-training.test.ts); node-llama-cpp's "auto" would swap in a family wrapper (ChatML here,
@@ -104,6 +115,9 @@ export class LlamaHost implements ParallelBackend {
             adapters: (opts.lora ?? []).map((a) => modelFileName(a.path)),
             note
         };
+        registerCpuUse(threads, info.modelFile);
+        const contention = cpuContention();
+        if (contention) opts.onProgress?.(`warning: ${contention}`);
         return new LlamaHost(info, llama, model, context, chatWrapper, opts.reusePrefix ?? true);
     }
 
@@ -113,12 +127,17 @@ export class LlamaHost implements ParallelBackend {
      * weights twice, which matters for big models on one GPU. Dispose it before this host.
      */
     async withAdapter(lora: { path: string; scale?: number }[], sequences = this.info.sequences): Promise<LlamaHost> {
-        const context = await this.model.createContext({
-            contextSize: this.info.contextSize,
-            sequences,
-            threads: this.info.threads,
-            lora: { adapters: lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) }
-        });
+        for (const a of lora) checkGgufFile(a.path, "LoRA adapter");
+        const context = await this.model
+            .createContext({
+                contextSize: this.info.contextSize,
+                sequences,
+                threads: this.info.threads,
+                lora: { adapters: lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) }
+            })
+            .catch((e: unknown) => {
+                throw contextError(e, this.info.modelPath, lora);
+            });
         const info: BackendInfo = { ...this.info, sequences: context.totalSequences, adapters: lora.map((a) => modelFileName(a.path)) };
         return new LlamaHost(info, this.llama, this.model, context, this.chatWrapper, this.reusePrefix, false);
     }
@@ -158,8 +177,14 @@ export class LlamaHost implements ParallelBackend {
         await this.context.dispose();
         if (!this.ownsModel) return;
         await this.model.dispose();
-        await this.llama.dispose();
+        await releaseLlama(this.llama);
     }
+}
+
+/** A failed context names the model and the adapters it was to apply (a bad adapter fails here). */
+function contextError(e: unknown, modelPath: string, lora: { path: string }[] | undefined): Error {
+    const adapters = lora?.length ? ` with LoRA adapter${lora.length > 1 ? "s" : ""} ${lora.map((a) => a.path).join(", ")}` : "";
+    return new Error(`cannot create a context for model ${modelPath}${adapters}: ${(e as Error).message ?? String(e)}`);
 }
 
 function lastTokens(prompt: Token[], generated: Token[], n: number): Token[] {
@@ -274,4 +299,40 @@ class LlamaSlot implements Backend {
     async dispose(): Promise<void> {
         /* the host owns the sequence */
     }
+}
+
+/**
+ * One Llama instance per process and compute backend: node-llama-cpp splits an instance's
+ * `maxThreads` between its contexts, so the lab and a batch it starts (or a base model and a
+ * trained reflector loaded on its own) share one thread budget instead of each spinning the
+ * cores' worth of threads. Reference-counted; the last host to go disposes it.
+ */
+const llamas = new Map<string, { llama: Promise<Llama>; users: number }>();
+
+async function sharedLlama(gpu: unknown, create: () => Promise<Llama>): Promise<Llama> {
+    const key = String(gpu);
+    let entry = llamas.get(key);
+    if (!entry) {
+        entry = { llama: create(), users: 0 };
+        llamas.set(key, entry);
+        entry.llama.catch(() => llamas.delete(key));
+    }
+    entry.users++;
+    try {
+        return await entry.llama;
+    } catch (e) {
+        entry.users--;
+        throw e;
+    }
+}
+
+async function releaseLlama(llama: Llama): Promise<void> {
+    for (const [key, entry] of llamas) {
+        if ((await entry.llama.catch(() => null)) !== llama) continue;
+        if (--entry.users > 0) return;
+        llamas.delete(key);
+        await llama.dispose();
+        return;
+    }
+    await llama.dispose();
 }

@@ -1,4 +1,5 @@
 import { backoffLine } from "../endpoints/backoffLine.js";
+import { cpuContention } from "../backend/cpuPeers.js";
 import type { BatchEvent } from "./types.js";
 import { MetricsAccumulator } from "./metrics.js";
 
@@ -54,7 +55,22 @@ export class ProgressLines {
         }
     }
 
+    private contention: string | null = null;
+    private contentionCheckedAt = -Infinity;
+
+    /** Says once when another reflect-lab process starts competing for the cores (and when it stops). */
+    private checkContention(): void {
+        const now = performance.now();
+        if (now - this.contentionCheckedAt < 10_000) return;
+        this.contentionCheckedAt = now;
+        const line = cpuContention();
+        if (line && line !== this.contention) this.write(`warning: ${line}`);
+        else if (!line && this.contention) this.write("the other reflect-lab process has stopped: full speed again");
+        this.contention = line;
+    }
+
     private maybeLine(): void {
+        this.checkContention();
         const now = performance.now();
         if (now - this.last >= this.intervalMs) this.line();
     }

@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import { HelpOverlay } from "../HelpOverlay.js";
 import { helpBarItems, matchKey } from "../keymap.js";
 import { HelpBar } from "../HelpBar.js";
+import { useCpuContention } from "../useCpuContention.js";
 import { theme } from "../theme.js";
 import { AccuracyChart } from "./AccuracyChart.js";
 import { ErrorTypesPanel } from "./ErrorTypesPanel.js";
@@ -51,6 +52,7 @@ const FIXED_ROWS = 14;
 
 /** The live batch dashboard: progress, slots, metrics, chart, state; finished items above. */
 export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true, errorTypes }: BatchDashboardProps) {
+    const contention = useCpuContention();
     const s = useStore(store);
     const [help, setHelp] = useState(false);
     const { stdout } = useStdout();
@@ -101,6 +103,7 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                             {s.runDir ? ` · ${s.runDir}` : ""}
                         </Text>
                     </Text>
+                    {contention && !ended ? <Text color={theme.warn}>⚠ {contention}</Text> : null}
                     <Text color={ended ? (s.interrupted ? theme.warn : theme.ok) : theme.accent}>
                         {s.status === "done" ? (s.interrupted ? "■ stopped" : "● done") : s.status === "starting" ? "… starting" : s.status === "stopping" ? "… stopping" : "▶ running"}
                         {s.alreadyDone ? <Text color={theme.muted}> · resumed: {s.alreadyDone} already done</Text> : null}
