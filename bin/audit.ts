@@ -1,10 +1,13 @@
 // `reflect-lab audit <run>`: re-judge a batch run's stored answers with the current verifiers; --write stores the new verdicts.
 import type { Command } from "commander";
+import { RunStore } from "../src/batch/store.js";
+import { acquireRunLock } from "../src/runLock.js";
 import { auditJson, auditRun, formatAudit, writeAudit, type AuditProgress } from "../src/batch/audit.js";
 import { formatDuration } from "../src/batch/progress.js";
 import { resolveRun } from "../src/batch/runs.js";
 import { SESSIONS_DIR } from "../src/paths.js";
 import { closeMathWorker } from "../src/verify/math.js";
+import { printable } from "../src/terminalText.js";
 
 const HELP = `
 What it does:
@@ -80,6 +83,9 @@ export function addAuditCommand(program: Command, sessionsDir: string = SESSIONS
             const progress = progressLine();
             try {
                 const dir = resolveRun(run, sessionsDir);
+                // --write changes the store: no batch (or other audit) may be using the run meanwhile.
+                const lock = o.write && RunStore.exists(dir) ? acquireRunLock(dir, { what: "run folder" }) : null;
+                if (lock?.tookOver) process.stderr.write(`${lock.tookOver}\n`);
                 const result = await auditRun(dir, { tasks: o.tasks, allowUnsafeCode: Boolean(o.unsafeCodeExec), signal: controller.signal, onProgress: progress.update });
                 progress.end();
                 if (result.interrupted) {
@@ -92,7 +98,7 @@ export function addAuditCommand(program: Command, sessionsDir: string = SESSIONS
                 process.stdout.write(o.json ? JSON.stringify(auditJson(result, written), null, 2) + "\n" : formatAudit(result, written));
             } catch (e) {
                 progress.end();
-                process.stderr.write(`reflect-lab audit: ${(e as Error).message}\n`);
+                process.stderr.write(`reflect-lab audit: ${printable((e as Error).message)}\n`);
                 process.exitCode = 2;
             } finally {
                 process.off("SIGINT", onSigint);

@@ -9,7 +9,7 @@ import { EndpointStore } from "../src/endpoints/store.js";
 import { endpointRef, type Endpoint } from "../src/endpoints/types.js";
 import { ProgressLines } from "../src/batch/progress.js";
 import { formatRunReport, reportRun } from "../src/batch/report.js";
-import { startBatch, type BatchRequest } from "../src/batch/session.js";
+import { startBatch, tasksDifference, type BatchRequest } from "../src/batch/session.js";
 import type { RunManifest } from "../src/batch/runner.js";
 import { RunStore } from "../src/batch/store.js";
 import type { BatchConfig, ReflectorSpec } from "../src/batch/types.js";
@@ -18,6 +18,7 @@ import { loadInstructionPool } from "../src/prompts/pool.js";
 import type { SettingsStore } from "../src/settings.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { addAuditCommand } from "./audit.js";
+import { printable } from "../src/terminalText.js";
 
 const int = (name: string, min = 0) => (v: string) => {
     const n = Number(v);
@@ -34,7 +35,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
     program
         .command("batch")
         .description("generate reflection data over task files: parallel sequences, resumable, live Acc@t1/Acc@t2/Δ")
-        .requiredOption("-t, --tasks <files...>", "task files (BIG-bench task.json, LogiQA .txt, MBPP/MATH/ReflectEvo/reflect-lab JSONL, MATH dirs) or demo")
+        .option("-t, --tasks <files...>", "task files (BIG-bench task.json, LogiQA .txt, MBPP/MATH/ReflectEvo/reflect-lab JSONL, MATH dirs) or demo; a resumed run uses its own")
         .addOption(new Option("--format <format>", "input format (default: detected from the file)").choices(["auto", "reflect-lab", "bigbench", "logiqa", "mbpp", "math", "reflectevo"]).default("auto"))
         .option("--skip-invalid", "report and skip invalid items instead of stopping")
         .option("--limit <n>", "only the first N items", int("--limit", 1))
@@ -63,6 +64,16 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated")
         .action(async (o) => {
             if ((o.resume || o.retryErrors) && !o.out) fail("--resume and --retry-errors need --out <run folder>");
+            if (!o.resume && !o.retryErrors && !o.tasks) fail("--tasks is required for a new run (task files or demo); --resume and --retry-errors use the run's stored tasks");
+            if ((o.resume || o.retryErrors) && o.tasks && RunStore.exists(o.out)) {
+                let diff: string | null = null;
+                try {
+                    diff = tasksDifference(RunStore.readManifest<RunManifest>(o.out).config.tasks, o.tasks);
+                } catch {
+                    // startBatch reports the unreadable manifest.
+                }
+                if (diff) fail(diff);
+            }
             const s = store.load();
             const pool = loadInstructionPool(PROMPTS_DIR);
             if (o.trained && (o.reflectorAdapter || o.correctorAdapter)) fail("give either --trained or --reflector-adapter/--corrector-adapter, not both");
@@ -96,7 +107,8 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             if (reflector?.reflect.endpoint && !o.reflectorEndpoint) process.stderr.write(`reflector: endpoint ${reflector.reflect.endpoint.name} (the stored reflector role; --reflector-endpoint none for the generator)\n`);
             const parallel = o.parallel ?? generator?.concurrency ?? (continuing ? storedEndpointConcurrency(o.out, endpoints) : undefined) ?? defaultParallel();
             const config: BatchConfig = {
-                tasks: o.tasks,
+                // Resumed: the manifest's tasks are used (startBatch), these only checked above.
+                tasks: o.tasks ?? [],
                 format: o.format,
                 limit: o.limit ?? null,
                 parallel,
@@ -123,13 +135,18 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             }
             const controller = new AbortController();
             let interrupts = 0;
-            const onSigint = () => {
-                if (++interrupts > 1) process.exit(130);
-                process.stderr.write("\nstopping: items in flight are dropped and will run on --resume (Ctrl-C again to exit now)\n");
+            // The first signal names the exit code: 130 for SIGINT, 143 for SIGTERM (128 + its number).
+            let stopCode = 130;
+            const onSignal = (sig: NodeJS.Signals) => {
+                if (++interrupts > 1) process.exit(stopCode);
+                stopCode = sig === "SIGTERM" ? 143 : 130;
+                process.stderr.write(`\nstopping (${sig}): items in flight are dropped and will run on --resume (Ctrl-C again to exit now)\n`);
                 controller.abort();
             };
+            const onSigint = () => onSignal("SIGINT");
+            const onSigterm = () => onSignal("SIGTERM");
             process.on("SIGINT", onSigint);
-            process.on("SIGTERM", onSigint);
+            process.on("SIGTERM", onSigterm);
             const req: BatchRequest = {
                 config,
                 out: o.out,
@@ -159,15 +176,12 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 const report = reportRun(summary.runDir);
                 if (o.json) process.stdout.write(JSON.stringify({ type: "report", metrics: report.metrics, progress: report.progress }) + "\n");
                 else process.stdout.write(`\n${formatReport(report.metrics)}\n\nrun: ${summary.runDir}\n`);
-                if (summary.interrupted) {
-                    process.stderr.write(`interrupted: ${summary.done}/${summary.total} items stored. Resume with: reflect-lab batch --tasks ${config.tasks.join(" ")} --out ${summary.runDir} --resume\n`);
-                    process.exitCode = 130;
-                } else if (summary.errors) {
-                    process.stderr.write(`${summary.errors} items errored; rerun them with --retry-errors --out ${summary.runDir}\n`);
-                }
+                const code = exitStatus(summary, report.progress, stopCode);
+                if (code.message) process.stderr.write(printable(code.message) + "\n");
+                process.exitCode = code.code;
             } finally {
                 process.off("SIGINT", onSigint);
-                process.off("SIGTERM", onSigint);
+                process.off("SIGTERM", onSigterm);
                 closeMathWorker();
             }
         });
@@ -185,6 +199,39 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
     addAuditCommand(program);
 }
 
+/**
+ * How a finished `batch` ends: 0 only when every item of the run is stored done; 1 when items
+ * errored or never ran (or there were none), saying how many and the command that continues;
+ * 130/143 when a signal stopped it (what finished is stored).
+ */
+export function exitStatus(
+    summary: { runDir: string; interrupted: boolean },
+    p: { items: number; done: number; errors: number },
+    stopCode = 130
+): { code: number; message: string | null } {
+    const dir = summary.runDir;
+    if (summary.interrupted) return { code: stopCode, message: `interrupted: ${p.done}/${p.items} items stored. Resume with: reflect-lab batch --out ${dir} --resume` };
+    if (p.items === 0) return { code: 1, message: `nothing was done: the tasks gave no items (run ${dir})` };
+    const missing = p.items - p.done - p.errors;
+    const lines: string[] = [];
+    if (p.errors) {
+        const first = firstError(dir);
+        lines.push(`${p.errors} of ${p.items} items errored (${p.done} done)${first ? `; first: ${first}` : ""}. Rerun them with: reflect-lab batch --out ${dir} --retry-errors`);
+    }
+    if (missing > 0) lines.push(`${missing} of ${p.items} items never ran (${p.done} done). Run them with: reflect-lab batch --out ${dir} --resume`);
+    return lines.length ? { code: 1, message: lines.join("\n") } : { code: 0, message: null };
+}
+
+function firstError(dir: string): string | null {
+    const store = RunStore.open(dir);
+    try {
+        const e = store.errors()[0];
+        return e ? `${e.itemId}: ${e.error}` : null;
+    } finally {
+        store.close();
+    }
+}
+
 /** A resumed endpoint run defaults to its endpoint's concurrency, as it did when it started. */
 function storedEndpointConcurrency(out: string, endpoints: EndpointStore): number | undefined {
     if (!RunStore.exists(out)) return undefined;
@@ -193,6 +240,6 @@ function storedEndpointConcurrency(out: string, endpoints: EndpointStore): numbe
 }
 
 function fail(msg: string): never {
-    process.stderr.write(`reflect-lab: ${msg}\n`);
+    process.stderr.write(`reflect-lab: ${printable(msg)}\n`);
     process.exit(2);
 }

@@ -10,6 +10,7 @@ import { requireCodeSandbox } from "../src/verify/codeGate.js";
 import { allowUnsafeCodeExec } from "../src/verify/isolation.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { verdictLine } from "../src/verify/line.js";
+import { printable } from "../src/terminalText.js";
 import { addBatchCommands } from "./batch.js";
 import { addCompareCommand } from "./compare.js";
 import { addCurateCommand } from "./curate.js";
@@ -84,7 +85,7 @@ function endpointChoice(o: Record<string, unknown>): string | null | undefined {
 }
 
 function fail(msg: string, code = 2): never {
-    process.stderr.write(`reflect-lab: ${msg}\n`);
+    process.stderr.write(`reflect-lab: ${printable(msg)}\n`);
     process.exit(code);
 }
 
@@ -145,6 +146,7 @@ async function verify(o: Record<string, unknown>): Promise<void> {
 }
 
 export function buildProgram(): Command {
+    // Lazy: reads config.json only when a command asks for the settings (verify, report, --help never do).
     const store = new SettingsStore();
     const program = new Command("reflect-lab")
         .description("A terminal lab for self-reflection with small language models (ReflectEvo).\nWith no command: opens the interactive lab (the TUI) on a terminal; without a TTY or with --json, runs one item headless like `ask`.")
@@ -185,8 +187,14 @@ export function buildProgram(): Command {
     addEndpointsCommands(program);
     addTeacherCommands(program);
     const config = program.command("config").description("show or change the stored settings");
-    config.command("show").description("print the settings and where they are stored").action(() => {
-        process.stdout.write(JSON.stringify({ path: store.path, settings: store.load() }, null, 2) + "\n");
+    config.command("show").description("print the settings and where they are stored (and what is wrong with the file, if anything)").action(() => {
+        // A broken file is shown, not thrown: this is where the user looks first.
+        const { settings, problem } = store.inspect();
+        process.stdout.write(JSON.stringify({ path: store.path, settings, ...(problem ? { problem } : {}) }, null, 2) + "\n");
+        if (problem) {
+            process.stderr.write(`reflect-lab: ${printable(problem)}\n`);
+            process.exitCode = 1;
+        }
     });
     config
         .command("set <key> <value>")
@@ -202,9 +210,9 @@ export function buildProgram(): Command {
             }
             process.stdout.write(`${key} = ${JSON.stringify(parsed)}\n`);
         });
-    config.command("reset").description("restore the defaults").action(() => {
-        for (const [k, v] of Object.entries(DEFAULT_SETTINGS)) store.set(k as keyof Settings, v as never);
-        process.stdout.write("settings reset to defaults\n");
+    config.command("reset").description("restore the defaults (works on a broken config.json too: it is kept as config.json.bad)").action(() => {
+        const { kept } = store.reset();
+        process.stdout.write(`settings reset to defaults in ${store.path}${kept ? ` (the unreadable file was kept as ${kept})` : ""}\n`);
     });
     return program;
 }

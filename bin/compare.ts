@@ -4,6 +4,7 @@ import { compareRuns } from "../src/batch/compare.js";
 import { formatCompare } from "../src/batch/compareTable.js";
 import { resolveRun } from "../src/batch/runs.js";
 import { SESSIONS_DIR } from "../src/paths.js";
+import { printable } from "../src/terminalText.js";
 
 /** The compare result as printed by --json: the manifests stay out (they are in the run folders). */
 export function compareJson(a: string, b: string, sessionsDir = SESSIONS_DIR): string {
@@ -22,7 +23,7 @@ export function addCompareCommand(program: Command): void {
                 if (o.json) process.stdout.write(compareJson(runA, runB) + "\n");
                 else process.stdout.write(formatCompare(compareRuns(resolveRun(runA, SESSIONS_DIR), resolveRun(runB, SESSIONS_DIR))) + "\n");
             } catch (e) {
-                process.stderr.write(`reflect-lab compare: ${(e as Error).message}\n`);
+                process.stderr.write(`reflect-lab compare: ${printable((e as Error).message)}\n`);
                 process.exitCode = 2;
             }
         });

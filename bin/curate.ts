@@ -8,6 +8,8 @@ import { SESSIONS_DIR } from "../src/paths.js";
 import { teacherJudge } from "../src/teacher/judge.js";
 import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
+import { withCurationLock } from "../src/curate/writer.js";
+import { printable } from "../src/terminalText.js";
 
 const int = (name: string, min: number) => (v: string) => {
     const n = Number(v);
@@ -71,6 +73,17 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
         .addHelpText("after", HELP)
         .action(async (runs: string[], o) => {
             let teacher: OpenedTeacher | null = null;
+            const out = o.out ?? defaultCuratedDir();
+            // Exit at once with 128 + the signal: the exit hooks drop the .part files and the folder's lock.
+            let exported = false;
+            const onSignal = (sig: NodeJS.Signals, code: number) => () => {
+                if (!exported) process.stderr.write(`\nreflect-lab: curation stopped (${sig}); ${out} holds no complete export (no curation.json); run the command again (with --force if files were left)\n`);
+                process.exit(code);
+            };
+            const onSigint = onSignal("SIGINT", 130);
+            const onSigterm = onSignal("SIGTERM", 143);
+            process.on("SIGINT", onSigint);
+            process.on("SIGTERM", onSigterm);
             try {
                 // A teacher is only asked for when it is given, so D+/D± curation never needs an endpoint.
                 const sets = o.set ? parseSets(o.set) : [...DEFAULT_SETS, ...(o.teacher ? (["dpref"] as const) : [])];
@@ -87,12 +100,21 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
                 if (o.teacher && sets.includes("dpref")) teacher = await (deps.openTeacher ? deps.openTeacher(o.teacher) : openTeacher(o.teacher, { onBackoff: (ev) => process.stderr.write(backoffLine(ev) + "\n") }));
                 // The judge is named by the endpoint's model: curation.json and every D_pref row record it.
                 const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model, maxTokens: o.teacherMaxTokens }) : undefined;
-                const summary = await exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out: o.out ?? defaultCuratedDir(), force: o.force === true, judge });
+                const summary = await withCurationLock(out, o.force === true, (force) => exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out, force, judge }), (l) => process.stderr.write(l + "\n"));
+                exported = true;
                 process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary) + "\n");
+                const rows = summary.files.reduce((n, f) => n + f.rows, 0);
+                if (!rows) {
+                    // An empty training set is a failure to notice now, not at `train`.
+                    process.stderr.write(`reflect-lab: nothing was curated: 0 rows in ${summary.files.length} files of ${summary.out} (its dropped counts say why)\n`);
+                    process.exitCode = 1;
+                }
             } catch (e) {
-                process.stderr.write(`reflect-lab: ${(e as Error).message}\n`);
+                process.stderr.write(`reflect-lab: ${printable((e as Error).message)}\n`);
                 process.exitCode = 1;
             } finally {
+                process.off("SIGINT", onSigint);
+                process.off("SIGTERM", onSigterm);
                 await teacher?.dispose();
             }
         });

@@ -6,6 +6,7 @@ import { redact } from "../src/endpoints/redact.js";
 import { EndpointStore } from "../src/endpoints/store.js";
 import { ROLES, type Endpoint } from "../src/endpoints/types.js";
 import { endpointFrom, isRole } from "../src/endpoints/validate.js";
+import { printable } from "../src/terminalText.js";
 
 const int = (name: string, min: number) => (v: string) => {
     const n = Number(v);
@@ -18,7 +19,14 @@ const seconds = (v: string) => {
     return n;
 };
 
-export function addEndpointsCommands(program: Command, makeStore: () => EndpointStore = () => new EndpointStore()): void {
+/** The stored endpoints; entries left out of the listing for being invalid are named on stderr with the fix. */
+function openStore(): EndpointStore {
+    const store = new EndpointStore();
+    for (const p of store.problems()) process.stderr.write(`reflect-lab: warning: ${printable(p)}\n`);
+    return store;
+}
+
+export function addEndpointsCommands(program: Command, makeStore: () => EndpointStore = openStore): void {
     const cmd = program.command("endpoints").description("OpenAI-compatible endpoints (vLLM, llama-server, Ollama, hosted APIs) and the roles they play");
 
     cmd.command("list")
@@ -106,7 +114,7 @@ export function addEndpointsCommands(program: Command, makeStore: () => Endpoint
                 const models = r.models?.length ? ` · models: ${r.models.slice(0, 10).join(", ")}${r.models.length > 10 ? ` (+${r.models.length - 10})` : ""}` : "";
                 const missing = r.models?.length && !r.models.includes(e.model) ? `\nnote: the server does not list "${e.model}"; requests may fail with 404` : "";
                 process.stdout.write(`ok · ${Math.round(r.latencyMs)} ms · via ${r.via === "models" ? "/models" : "a chat request"}${models}${missing}\n`);
-            } else process.stderr.write(`reflect-lab: ${r.error}\n`);
+            } else process.stderr.write(`reflect-lab: ${printable(r.error ?? "")}\n`);
             if (!r.ok) process.exitCode = 1;
         });
 
@@ -160,6 +168,6 @@ async function readSecret(prompt: string): Promise<string> {
 }
 
 function fail(msg: string): never {
-    process.stderr.write(`reflect-lab: ${msg}\n`);
+    process.stderr.write(`reflect-lab: ${printable(msg)}\n`);
     process.exit(2);
 }

@@ -4,4 +4,13 @@
 import { register } from "tsx/esm/api";
 
 register();
+// Errors that escape cli.ts's own handler (a module that fails to load, a stray rejection) are
+// printed with their control characters escaped too, like every other error.
+const { printable } = await import("../src/terminalText.ts");
+const die = (e) => {
+    process.stderr.write(`reflect-lab: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    process.exit(1);
+};
+process.on("uncaughtException", die);
+process.on("unhandledRejection", die);
 await import("./cli.ts");

@@ -7,6 +7,7 @@ import { errorTypeBreakdown, formatErrorTypes } from "../src/teacher/breakdown.j
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
 import { tagRun, type TagProgress } from "../src/teacher/tagRun.js";
 import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
+import { printable } from "../src/terminalText.js";
 
 const int = (name: string, min: number) => (v: string) => {
     const n = Number(v);
@@ -81,7 +82,7 @@ running the command again tags only what is missing (after Ctrl-C or errors).`
                     process.exitCode = 1;
                 }
             } catch (e) {
-                process.stderr.write(`reflect-lab: ${(e as Error).message}\n`);
+                process.stderr.write(`reflect-lab: ${printable((e as Error).message)}\n`);
                 process.exitCode = 1;
             } finally {
                 process.off("SIGINT", onSigint);

@@ -8,6 +8,7 @@ import { eventLine, summaryLines } from "../src/training/format.js";
 import { launchTraining, readStoredRequest, type LaunchOptions, type TrainingRun } from "../src/training/launcher.js";
 import { defaultTrainingOut } from "../src/training/runs.js";
 import type { Hyper, TrainingRequest, TrainingSetting } from "../src/training/types.js";
+import { printable } from "../src/terminalText.js";
 
 const num =
     (name: string, opts: { int?: boolean; min?: number } = {}) =>
@@ -113,7 +114,7 @@ async function train(o: Record<string, unknown>, io: TrainIo): Promise<number> {
     try {
         req = normalizeRequest(requestFrom(o, io));
     } catch (e) {
-        io.stderr(`reflect-lab: ${(e as Error).message}\n`);
+        io.stderr(`reflect-lab: ${printable((e as Error).message)}\n`);
         return 2;
     }
     const paths = trainerPaths(io.launch);
@@ -137,14 +138,18 @@ async function train(o: Record<string, unknown>, io: TrainIo): Promise<number> {
             }
         });
     } catch (e) {
-        io.stderr(`reflect-lab: ${(e as Error).message}\n`);
+        io.stderr(`reflect-lab: ${printable((e as Error).message)}\n`);
         return 2;
     }
+    if (run.lockNote) io.stderr(`${run.lockNote}\n`);
     if (!json) io.stderr(`run folder ${run.out}\n$ ${run.command}\n`);
 
     let interrupts = 0;
-    const onSignal = () => {
+    // 128 + the first signal's number, as a shell reports a process that signal ended.
+    let stopCode = 130;
+    const onSignal = (sig: NodeJS.Signals) => {
         if (++interrupts === 1) {
+            stopCode = sig === "SIGTERM" ? 143 : sig === "SIGHUP" ? 129 : 130;
             io.stderr("\nstopping the trainer (its whole process tree); Ctrl-C again to kill it at once\n");
             void run.abort();
         } else {
@@ -156,16 +161,17 @@ async function train(o: Record<string, unknown>, io: TrainIo): Promise<number> {
         }
     };
     const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-    for (const s of signals) io.signals.on(s, onSignal);
+    const handlers = signals.map((s) => [s, () => onSignal(s)] as const);
+    for (const [s, h] of handlers) io.signals.on(s, h);
     try {
         const outcome = await run.finished;
         if (json) io.stdout(JSON.stringify({ event: "exit", ...outcome }) + "\n");
         const lines = summaryLines(outcome, run.progress).join("\n") + "\n";
         if (outcome.status === "done") io[json ? "stderr" : "stdout"](lines);
         else io.stderr(lines);
-        return outcome.status === "done" ? 0 : outcome.status === "aborted" ? 130 : 1;
+        return outcome.status === "done" ? 0 : outcome.status === "aborted" ? stopCode : 1;
     } finally {
-        for (const s of signals) io.signals.off(s, onSignal);
+        for (const [s, h] of handlers) io.signals.off(s, h);
     }
 }
 

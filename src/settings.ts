@@ -1,4 +1,9 @@
-import Conf from "conf";
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type Conf from "conf";
+import { ConfigFileError, confFilePath, jsonProblem, openConfFile, quoteValue, withFileErrors } from "./configFile.js";
+import { ensureDir } from "./fsDirs.js";
+import { CONFIG_DIR_FIX, configDir } from "./paths.js";
 import type { SamplerSettings } from "./backend/types.js";
 import type { LoopConfig, VerifierMode } from "./engine/types.js";
 import { parseSelection } from "./prompts/pool.js";
@@ -94,32 +99,95 @@ export function validateSetting<K extends keyof Settings>(key: K, value: Setting
     return null;
 }
 
+const SETTINGS_FIX = "run `reflect-lab config reset` to rewrite it with the defaults (the broken file is kept as config.json.bad), or repair it by hand";
+
+/**
+ * The stored settings (config.json in configDir()). Nothing is read until a command needs the
+ * settings, so `verify`, `--help` and `config reset` work whatever state the file is in.
+ */
 export class SettingsStore {
-    private readonly conf: Conf<Settings>;
+    readonly path: string;
+    private readonly dir: string;
+    private conf: Conf<Settings> | null = null;
 
     constructor(cwd = process.env.REFLECT_LAB_CONFIG_DIR) {
-        this.conf = new Conf<Settings>({ projectName: "reflect-lab", cwd, defaults: DEFAULT_SETTINGS });
+        this.dir = cwd ? resolve(cwd) : configDir();
+        this.path = confFilePath(this.dir, "config");
     }
 
-    get path(): string {
-        return this.conf.path;
+    private open(): Conf<Settings> {
+        return (this.conf ??= openConfFile<Settings>({ dir: this.dir, name: "config", defaults: DEFAULT_SETTINGS, fix: SETTINGS_FIX }));
     }
 
-    /** Stored settings, with any invalid stored value (hand-edited file) replaced by its default. */
+    /** Stored settings; throws ConfigFileError naming the file, each invalid field and how to fix it. */
     load(): Settings {
-        const out = { ...DEFAULT_SETTINGS };
-        for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-            const v = this.conf.get(key);
-            if (v !== undefined && validateSetting(key, v) === null) (out as Record<string, unknown>)[key] = v;
+        const { settings, problems } = this.read();
+        if (problems.length) throw new ConfigFileError(invalidSettingsMessage(this.path, problems), this.path);
+        return settings;
+    }
+
+    /**
+     * For `config show`: the settings with defaults in place of invalid fields (null when the file
+     * cannot be read) and what is wrong, as load() would throw it (null: nothing).
+     */
+    inspect(): { settings: Settings | null; problem: string | null } {
+        try {
+            const { settings, problems } = this.read();
+            return { settings, problem: problems.length ? invalidSettingsMessage(this.path, problems) : null };
+        } catch (e) {
+            return { settings: null, problem: (e as Error).message };
         }
-        return out;
+    }
+
+    private read(): { settings: Settings; problems: { key: keyof Settings; value: unknown; error: string }[] } {
+        const conf = this.open();
+        const stored = withFileErrors(this.path, () => conf.store) as unknown as Record<string, unknown>;
+        const out = { ...DEFAULT_SETTINGS };
+        const problems: { key: keyof Settings; value: unknown; error: string }[] = [];
+        for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+            const v = stored[key];
+            if (v === undefined) continue;
+            const error = validateSetting(key, v as never);
+            if (error === null) (out as Record<string, unknown>)[key] = v;
+            else problems.push({ key, value: v, error });
+        }
+        return { settings: out, problems };
     }
 
     set<K extends keyof Settings>(key: K, value: Settings[K]): void {
         const err = validateSetting(key, value);
         if (err) throw new Error(err);
-        this.conf.set(key, value);
+        const conf = this.open();
+        withFileErrors(this.path, () => conf.set(key, value));
     }
+
+    /**
+     * Writes the defaults whatever the file holds (it need not parse); an unreadable file is first
+     * copied to config.json.bad, whose path is returned.
+     */
+    reset(): { kept: string | null } {
+        ensureDir(this.dir, "config folder", CONFIG_DIR_FIX);
+        let kept: string | null = null;
+        return withFileErrors(this.path, () => {
+            if (existsSync(this.path) && jsonProblem(readFileSync(this.path, "utf8").replace(/^\ufeff/, "")).problem !== null) {
+                kept = `${this.path}.bad`;
+                copyFileSync(this.path, kept);
+            }
+            // Temp file + rename, like conf: a crash mid-write never leaves half a file.
+            const tmp = `${this.path}.${process.pid}.tmp`;
+            writeFileSync(tmp, JSON.stringify(DEFAULT_SETTINGS, undefined, "\t"));
+            renameSync(tmp, this.path);
+            this.conf = null;
+            return { kept };
+        });
+    }
+}
+
+function invalidSettingsMessage(file: string, problems: { key: keyof Settings; value: unknown; error: string }[]): string {
+    const lines = problems.map((p) => `  ${p.key} is ${quoteValue(p.value)}: ${p.error}`);
+    const first = problems[0]!.key;
+    const example = `reflect-lab config set ${first} ${String(DEFAULT_SETTINGS[first])}`;
+    return `${file} has ${problems.length === 1 ? "an invalid setting" : `${problems.length} invalid settings`}:\n${lines.join("\n")}\nfix ${problems.length === 1 ? "it" : "each"} with \`reflect-lab config set <key> <value>\` (e.g. \`${example}\`, the default), or run \`reflect-lab config reset\``;
 }
 
 export function samplerFrom(s: Settings): SamplerSettings {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { notRegular } from "../inputFile.js";
 import { DEFAULT_MODEL_PATH, MODELS_DIR } from "../paths.js";
 
 /** How long an `hf:`/URL download may take before we give up: node-llama-cpp's own offline wait is ~12 min. */
@@ -34,7 +35,9 @@ export async function resolveModelPath(spec: string | undefined, onProgress?: (m
     }
     const path = resolve(spec);
     if (!existsSync(path)) throw new ModelNotFoundError(`model file not found: ${path}`);
-    if (!statSync(path).isFile()) throw new ModelNotFoundError(`model path is not a file: ${path}`);
+    // A FIFO or device would block or never end when hashed or read: refused by what it is.
+    const bad = notRegular(path, statSync(path), "model");
+    if (bad) throw new ModelNotFoundError(bad);
     return path;
 }
 
@@ -43,6 +46,9 @@ const HASH_CACHE = join(MODELS_DIR, ".hashes.json");
 /** sha256 of a model file, cached by path, size and mtime since multi-GB files take a while to hash. */
 export async function modelSha256(path: string): Promise<string> {
     const st = statSync(path);
+    // Hashing a FIFO would wait for a writer forever (a trained run's model is hashed before it loads).
+    const bad = notRegular(path, st, "model");
+    if (bad) throw new ModelNotFoundError(bad);
     const key = `${resolve(path)}:${st.size}:${st.mtimeMs}`;
     let cache: Record<string, string> = {};
     try {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type OpenAI from "openai";
 import { openaiClient } from "../endpoints/client.js";
-import { AbortedError, EndpointError, classifyFailure, endpointLabel, type FailureContext } from "../endpoints/errors.js";
+import { AbortedError, EndpointError, classifyFailure, endpointLabel, notChatCompletion, unexpectedReply, type FailureContext } from "../endpoints/errors.js";
 import { keyHint } from "../endpoints/keys.js";
 import { redact, registerSecret } from "../endpoints/redact.js";
 import { Deadline, withRetries } from "../endpoints/retry.js";
@@ -138,9 +138,9 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
     private async once(body: Record<string, unknown>, req: GenerateRequest, state: Attempt): Promise<GenerateResult> {
         const d = new Deadline(this.endpoint.timeoutMs, req.signal);
         try {
-            const r = (await this.client.chat.completions.create({ ...body, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: d.signal, timeout: this.endpoint.timeoutMs })) as OpenAI.ChatCompletion;
-            const choice = r.choices?.[0];
-            if (!choice) throw new EndpointError(`${endpointLabel(this.endpoint)}: the server's reply has no choices`, false);
+            const { data, response } = await this.client.chat.completions.create({ ...body, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: d.signal, timeout: this.endpoint.timeoutMs }).withResponse();
+            const r = this.completion(data, response);
+            const choice = r.choices[0]!;
             state.text = choice.message?.content ?? "";
             return result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
         } catch (err) {
@@ -161,9 +161,15 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
                 .withResponse();
             if (!(response.headers.get("content-type") ?? "").includes("event-stream")) {
                 // A server that ignores `stream: true` sends one JSON completion: shown as one piece.
-                const r = (await response.json()) as OpenAI.ChatCompletion;
-                const choice = r.choices?.[0];
-                if (!choice) throw new EndpointError(`${endpointLabel(this.endpoint)}: the server's reply has no choices`, false);
+                const text = await response.text();
+                let parsed: unknown = text;
+                try {
+                    parsed = JSON.parse(text);
+                } catch {
+                    /* not JSON: said below with what came instead */
+                }
+                const r = this.completion(parsed, response);
+                const choice = r.choices[0]!;
                 state.text = choice.message?.content ?? "";
                 if (state.text) req.onText!(state.text);
                 return result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
@@ -193,6 +199,15 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         // Text already went to the screen; a retry would show it twice.
         const f = classifyFailure(failure, this.endpoint, this.failure);
         throw new EndpointError(`${endpointLabel(this.endpoint)}: ${f.detail} after part of the reply had streamed; not retried, since the text shown would repeat`, false, f.status);
+    }
+
+    /** A 2xx reply as a chat completion, or a non-retried EndpointError saying what came back instead. */
+    private completion(data: unknown, response: Response): OpenAI.ChatCompletion {
+        const why = notChatCompletion(data);
+        if (why === null) return data as OpenAI.ChatCompletion;
+        const url = response.url || `${this.endpoint.baseURL}/chat/completions`;
+        const msg = unexpectedReply({ url, status: response.status, contentType: response.headers.get("content-type"), body: data, expected: "an OpenAI chat completion", why });
+        throw new EndpointError(redact(`${endpointLabel(this.endpoint)}: ${msg}`, [this.apiKey]), false);
     }
 
     private slotBackend(i: number): Backend {

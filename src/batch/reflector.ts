@@ -1,3 +1,4 @@
+import { checkGgufFile } from "../backend/ggufHeader.js";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
@@ -110,6 +111,8 @@ function fileSha256(path: string): Promise<string> {
  */
 export async function hashReflector(spec: ReflectorSpec): Promise<ReflectorManifest> {
     const files = [];
+    // A FIFO or a corrupt file must fail here, at once, not hang the hash or fail after the base model loaded.
+    for (const m of roleModels(spec)) checkGgufFile(m.path, m.kind === "adapter" ? "LoRA adapter" : "model");
     for (const m of roleModels(spec)) files.push({ kind: m.kind, roles: m.roles, path: m.path, file: basename(m.path), sha256: m.kind === "adapter" ? await fileSha256(m.path) : await modelSha256(m.path) });
     return { ...(spec.source ? { source: spec.source } : {}), files };
 }

@@ -14,6 +14,7 @@ import { hashPromptsDir } from "../prompts/hash.js";
 import { loadInstructionPool } from "../prompts/pool.js";
 import { loadTurnTemplates } from "../prompts/templates.js";
 import type { Settings } from "../settings.js";
+import { acquireRunLock } from "../runLock.js";
 import { loadTaskFiles } from "../tasks/load.js";
 import type { TaskFormatError } from "../tasks/jsonl.js";
 import type { TaskSet } from "../tasks/types.js";
@@ -71,6 +72,21 @@ export function configDifferences(stored: BatchConfig, asked: BatchConfig): stri
     return keys.filter((k) => k !== "parallel" && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
+/**
+ * Why `--tasks` given with --resume is not the run's stored task list (null: the same, in the same
+ * order; paths compare resolved, so ./a.jsonl and a.jsonl match).
+ */
+export function tasksDifference(stored: string[], given: string[]): string | null {
+    const key = (t: string) => resolve(t);
+    const s = stored.map(key);
+    const g = given.map(key);
+    if (s.length === g.length && s.every((t, i) => t === g[i])) return null;
+    const added = given.filter((_, i) => !s.includes(g[i]!));
+    const missing = stored.filter((_, i) => !g.includes(s[i]!));
+    const detail = [added.length ? `not in the run: ${added.join(" ")}` : "", missing.length ? `missing: ${missing.join(" ")}` : ""].filter(Boolean).join("; ") || "the same files in another order";
+    return `--tasks ${given.join(" ")} differs from the run's tasks ${stored.join(" ")} (${detail}); drop --tasks to resume with the run's own`;
+}
+
 /** Configs (and manifests) from before trained reflectors or endpoints have no `reflector`/`endpoint`: the local base model. */
 export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null, endpoint: c.endpoint ?? null, teacher: c.teacher ?? null });
 
@@ -80,6 +96,17 @@ export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflect
  */
 export async function startBatch(req: BatchRequest): Promise<BatchSummary & { runDir: string; manifest: RunManifest }> {
     const runDir = resolve(req.out ?? defaultRunDir());
+    // Before anything is read or written: a second process on the same folder would run the same items.
+    const lock = acquireRunLock(runDir, { what: "run folder" });
+    if (lock.tookOver) req.onProgress?.(lock.tookOver);
+    try {
+        return await startLocked(req, runDir);
+    } finally {
+        lock.release();
+    }
+}
+
+async function startLocked(req: BatchRequest, runDir: string): Promise<BatchSummary & { runDir: string; manifest: RunManifest }> {
     const promptsDir = req.promptsDir ?? PROMPTS_DIR;
     const continuing = req.resume || req.retryErrors;
     let manifest: RunManifest | null = null;

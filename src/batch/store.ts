@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensureDir } from "../fsDirs.js";
 import type { ItemOutcome, ItemResult } from "./types.js";
 
 export const STORE_FILE = "samples.sqlite";
@@ -19,7 +20,7 @@ export class RunStore {
     }
 
     static open(dir: string): RunStore {
-        mkdirSync(dir, { recursive: true });
+        ensureDir(dir, "run folder", "choose another --out");
         const db = new Database(join(dir, STORE_FILE));
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = FULL");
@@ -54,7 +55,7 @@ export class RunStore {
 
     /** Writes the manifest atomically (temp file + rename). */
     static writeManifest(dir: string, manifest: unknown): void {
-        mkdirSync(dir, { recursive: true });
+        ensureDir(dir, "run folder", "choose another --out");
         const tmp = join(dir, `${MANIFEST_FILE}.tmp`);
         writeFileSync(tmp, JSON.stringify(manifest, null, 2) + "\n");
         renameSync(tmp, join(dir, MANIFEST_FILE));

@@ -1,6 +1,21 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
+import { acquireRunLock, isLockFile } from "../runLock.js";
 
 const FLUSH_BYTES = 1 << 20;
+
+/** `.part` files not yet committed: removed if the process exits first (Ctrl-C, an uncaught error). */
+const uncommitted = new Set<string>();
+let exitHook = false;
+const dropParts = () => {
+    for (const p of uncommitted) {
+        try {
+            unlinkSync(p);
+        } catch {
+            // gone
+        }
+    }
+};
 
 /**
  * A JSONL file written as `<path>.part` and renamed into place on close, so a file under its real
@@ -17,6 +32,11 @@ export class JsonlWriter {
 
     constructor(readonly path: string, opts: { dedup?: boolean } = {}) {
         this.fd = openSync(`${path}.part`, "w");
+        uncommitted.add(`${path}.part`);
+        if (!exitHook) {
+            exitHook = true;
+            process.on("exit", dropParts);
+        }
         this.seen = opts.dedup ? new Set() : null;
     }
 
@@ -53,6 +73,7 @@ export class JsonlWriter {
 
     commit(): void {
         renameSync(`${this.path}.part`, this.path);
+        uncommitted.delete(`${this.path}.part`);
     }
 
     /** Drops the partial file (after an error). */
@@ -66,5 +87,24 @@ export class JsonlWriter {
             this.fd = -1;
         }
         rmSync(`${this.path}.part`, { force: true });
+        uncommitted.delete(`${this.path}.part`);
+    }
+}
+
+/**
+ * Runs an export into `out` as the folder's only writer (`<out>/.lock`; a second curation into it
+ * is refused naming the first). The emptiness check happens here, under the lock and blind to the
+ * lock's own file; `run` gets force=true so exportCuration does not count that file as content.
+ */
+export async function withCurationLock<T>(out: string, force: boolean, run: (force: boolean) => Promise<T>, onNote?: (line: string) => void): Promise<T> {
+    const dir = resolve(out);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`${dir} is a file, not a folder`);
+    const lock = acquireRunLock(dir, { what: "curation folder" });
+    try {
+        if (lock.tookOver) onNote?.(lock.tookOver);
+        if (!force && readdirSync(dir).some((f) => !isLockFile(f))) throw new Error(`${dir} is not empty; choose another out folder, or force to replace its curated files`);
+        return await run(true);
+    } finally {
+        lock.release();
     }
 }

@@ -1,3 +1,4 @@
+import { snippet } from "../terminalText.js";
 import { redact } from "./redact.js";
 import type { Endpoint } from "./types.js";
 
@@ -48,6 +49,28 @@ export interface FailureContext {
 }
 
 export const endpointLabel = (e: Endpoint): string => `endpoint ${e.name} (${e.baseURL})`;
+
+/**
+ * A 2xx reply that is not what an OpenAI-compatible server sends (a web page, a proxy's login form,
+ * another API's JSON, binary bytes): what came back, with the first ~120 characters quoted escaped.
+ */
+export function unexpectedReply(r: { url: string; status: number; contentType: string | null; body: unknown; expected: string; why?: string }): string {
+    const type = r.contentType?.split(";")[0]?.trim() || "no content type";
+    const text = typeof r.body === "string" ? r.body : r.body === undefined || r.body === null ? "" : JSON.stringify(r.body);
+    const shown = text.trim() ? `: "${snippet(text.trim(), 120)}"` : " and an empty body";
+    return `the server at ${r.url} answered ${r.status} with ${type}, not ${r.expected}${r.why ? ` (${r.why})` : ""}${shown} (is the URL the /v1 endpoint of an OpenAI-compatible server?)`;
+}
+
+/** Why a parsed reply is not a chat completion, or null if it has a first choice. */
+export function notChatCompletion(body: unknown): string | null {
+    // Text (HTML, binary) or nothing: the content type and the quoted start say enough.
+    if (typeof body === "string" || body == null) return "";
+    if (typeof body !== "object" || Array.isArray(body)) return "not a JSON object";
+    const choices = (body as { choices?: unknown }).choices;
+    if (choices === undefined) return 'it has no "choices"';
+    if (!Array.isArray(choices)) return '"choices" is not a list';
+    return choices.length === 0 ? '"choices" is empty' : null;
+}
 
 // Statuses worth another try: the request may succeed later. Everything else 4xx is the request's (or the key's) fault.
 const RETRY_STATUS = new Set([408, 409, 425, 429]);

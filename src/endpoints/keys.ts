@@ -1,5 +1,8 @@
 import { chmodSync, existsSync } from "node:fs";
-import Conf from "conf";
+import { resolve } from "node:path";
+import type Conf from "conf";
+import { ConfigFileError, confFilePath, openConfFile, shownName, typeName, withFileErrors } from "../configFile.js";
+import { configDir } from "../paths.js";
 import { registerSecret } from "./redact.js";
 import type { Endpoint } from "./types.js";
 
@@ -10,23 +13,25 @@ export const SECRET_FILE_MODE = 0o600;
  * Stored API keys, in their own file beside the settings (mode 0600), so the endpoints file, which
  * is safe to show and copy, never holds one. Keys are registered for redaction as they are read.
  */
-export class KeyStore {
-    private readonly conf: Conf<{ keys: Record<string, string> }>;
+const KEYS_FIX = "repair it by hand, or move it away and store the keys again with `reflect-lab endpoints add <name> --key-stdin`";
 
+export class KeyStore {
+    readonly path: string;
+    private readonly dir: string;
+    private confFile: Conf<{ keys: Record<string, string> }> | null = null;
+
+    /** Reads nothing until a key is asked for: a broken key file only fails what needs a key. */
     constructor(cwd?: string) {
-        this.conf = new Conf<{ keys: Record<string, string> }>({
-            projectName: "reflect-lab",
-            cwd,
-            configName: "endpoint-keys",
-            configFileMode: SECRET_FILE_MODE,
-            accessPropertiesByDotNotation: false,
-            defaults: { keys: {} }
-        });
-        this.tighten();
+        this.dir = cwd ? resolve(cwd) : configDir();
+        this.path = confFilePath(this.dir, "endpoint-keys");
     }
 
-    get path(): string {
-        return this.conf.path;
+    private get conf(): Conf<{ keys: Record<string, string> }> {
+        if (!this.confFile) {
+            this.confFile = openConfFile<{ keys: Record<string, string> }>({ dir: this.dir, name: "endpoint-keys", fileMode: SECRET_FILE_MODE, dotNotation: false, defaults: { keys: {} }, fix: KEYS_FIX });
+            this.tighten();
+        }
+        return this.confFile;
     }
 
     get(name: string): string | undefined {
@@ -46,18 +51,25 @@ export class KeyStore {
             registerSecret(key);
             keys[name] = key;
         }
-        this.conf.set("keys", keys);
+        const conf = this.conf;
+        withFileErrors(this.path, () => conf.set("keys", keys));
         this.tighten();
     }
 
+    /** The stored keys; a wrong shape is refused naming the file and the endpoint, never quoting a key. */
     private all(): Record<string, string> {
-        const keys = this.conf.get("keys");
-        return keys && typeof keys === "object" ? keys : {};
+        const conf = this.conf;
+        const keys = (withFileErrors(this.path, () => conf.store) as { keys?: unknown }).keys;
+        if (keys === undefined) return {};
+        if (typeName(keys) !== "object") throw new ConfigFileError(`${this.path}: "keys" is a ${typeName(keys)}, not an object of endpoint name: key; ${KEYS_FIX}`, this.path);
+        for (const [n, k] of Object.entries(keys as Record<string, unknown>))
+            if (typeof k !== "string") throw new ConfigFileError(`${this.path}: the key of endpoint "${shownName(n)}" is a ${typeName(k)}, not a string; store it again with \`reflect-lab endpoints add ${shownName(n)} --key-stdin\` (or repair the file by hand)`, this.path);
+        return keys as Record<string, string>;
     }
 
     /** A file made before (or by hand) with looser permissions is tightened, not trusted. */
     private tighten(): void {
-        if (existsSync(this.conf.path)) chmodSync(this.conf.path, SECRET_FILE_MODE);
+        if (existsSync(this.path)) withFileErrors(this.path, () => chmodSync(this.path, SECRET_FILE_MODE));
     }
 }
 

@@ -1,5 +1,5 @@
 import { openaiClient } from "./client.js";
-import { classifyFailure, endpointLabel, RequestTimeoutError } from "./errors.js";
+import { classifyFailure, endpointLabel, EndpointError, notChatCompletion, RequestTimeoutError, unexpectedReply } from "./errors.js";
 import { keyHint } from "./keys.js";
 import { Deadline } from "./retry.js";
 import type { Endpoint } from "./types.js";
@@ -34,9 +34,22 @@ export async function probeEndpoint(e: Endpoint, apiKey: string | undefined, opt
     });
     let d = new Deadline(timeoutMs, opts.signal);
     try {
-        const page = await client.models.list({ signal: d.signal, timeout: timeoutMs });
+        // The raw reply: a web server answering every path with a page must not count as an endpoint.
+        const response = await client.models.list({ signal: d.signal, timeout: timeoutMs }).asResponse();
+        const text = await response.text();
+        let page: unknown;
+        try {
+            page = JSON.parse(text);
+        } catch {
+            /* not JSON */
+        }
+        if (typeof page !== "object" || page === null || Array.isArray(page)) {
+            const contentType = response.headers.get("content-type");
+            return fail("models", new EndpointError(unexpectedReply({ url: response.url || `${e.baseURL}/models`, status: response.status, contentType, body: text, expected: "an OpenAI model list", why: page === undefined ? "" : "not a JSON object" }), false));
+        }
         // Servers fill the list loosely (llama-server adds fields, some omit `data`): take the ids there are.
-        const models = (Array.isArray(page.data) ? page.data : []).map((m) => m?.id).filter((id): id is string => typeof id === "string");
+        const data = (page as { data?: unknown }).data;
+        const models = (Array.isArray(data) ? data : []).map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string");
         return { ok: true, latencyMs: performance.now() - t0, via: "models", models };
     } catch (err) {
         if (d.timedOut) return fail("models", new RequestTimeoutError(timeoutMs));
@@ -46,7 +59,9 @@ export async function probeEndpoint(e: Endpoint, apiKey: string | undefined, opt
     }
     d = new Deadline(timeoutMs, opts.signal);
     try {
-        await client.chat.completions.create({ model: e.model, messages: [{ role: "user", content: "Say OK." }], max_tokens: 1, temperature: 0 }, { signal: d.signal, timeout: timeoutMs });
+        const { data, response } = await client.chat.completions.create({ model: e.model, messages: [{ role: "user", content: "Say OK." }], max_tokens: 1, temperature: 0 }, { signal: d.signal, timeout: timeoutMs }).withResponse();
+        const why = notChatCompletion(data);
+        if (why !== null) return fail("chat", new EndpointError(unexpectedReply({ url: response.url || `${e.baseURL}/chat/completions`, status: response.status, contentType: response.headers.get("content-type"), body: data, expected: "an OpenAI chat completion", why }), false));
         return { ok: true, latencyMs: performance.now() - t0, via: "chat" };
     } catch (err) {
         return fail("chat", d.timedOut ? new RequestTimeoutError(timeoutMs) : err);

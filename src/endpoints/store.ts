@@ -1,14 +1,20 @@
-import Conf from "conf";
+import { resolve } from "node:path";
+import type Conf from "conf";
+import { ConfigFileError, confFilePath, openConfFile, quoteValue, shownName, typeName, withFileErrors } from "../configFile.js";
+import { configDir } from "../paths.js";
 import { KeyStore } from "./keys.js";
 import { registerSecret } from "./redact.js";
 import type { Endpoint, Role, RoleAssignment } from "./types.js";
 import { ROLES } from "./types.js";
-import { endpointFrom, isRole, validateEndpoint } from "./validate.js";
+import { endpointFrom, isRole, storedEndpointProblem, validateEndpoint } from "./validate.js";
 
 interface StoredEndpoints {
-    endpoints: Endpoint[];
+    /** Raw entries: hand-edited ones may be anything (see storedEndpointProblem). */
+    endpoints: unknown[];
     roles: RoleAssignment;
 }
+
+const ENDPOINTS_FIX = "repair it by hand, or move it away to start with no endpoints (and add them again with `reflect-lab endpoints add`)";
 
 /**
  * The user's endpoints and role assignments, persisted with `conf` beside the settings
@@ -16,45 +22,67 @@ interface StoredEndpoints {
  * separate 0600 file.
  */
 export class EndpointStore {
-    private readonly conf: Conf<StoredEndpoints>;
+    readonly path: string;
+    private readonly dir: string;
+    private confFile: Conf<StoredEndpoints> | null = null;
     private readonly keys: KeyStore;
 
+    /** Reads nothing until asked: a broken endpoints.json only fails commands that use endpoints. */
     constructor(opts: { cwd?: string } = {}) {
         const cwd = opts.cwd ?? process.env.REFLECT_LAB_CONFIG_DIR;
-        this.conf = new Conf<StoredEndpoints>({
-            projectName: "reflect-lab",
-            cwd,
-            configName: "endpoints",
-            // Endpoint names may contain dots ("gpt-4.1"): keys are never paths.
-            accessPropertiesByDotNotation: false,
-            defaults: { endpoints: [], roles: {} }
-        });
-        this.keys = new KeyStore(cwd);
+        this.dir = cwd ? resolve(cwd) : configDir();
+        this.path = confFilePath(this.dir, "endpoints");
+        this.keys = new KeyStore(this.dir);
     }
 
-    get path(): string {
-        return this.conf.path;
+    private get conf(): Conf<StoredEndpoints> {
+        return (this.confFile ??= openConfFile<StoredEndpoints>({
+            dir: this.dir,
+            name: "endpoints",
+            // Endpoint names may contain dots ("gpt-4.1"): keys are never paths.
+            dotNotation: false,
+            defaults: { endpoints: [], roles: {} },
+            fix: ENDPOINTS_FIX
+        }));
     }
 
     get keysPath(): string {
         return this.keys.path;
     }
 
-    /** Stored endpoints; a hand-edited entry that no longer validates is left out. */
+    /** Stored endpoints; a hand-edited entry that no longer validates is left out (problems() names it). */
     list(): Endpoint[] {
-        const raw = this.conf.get("endpoints");
-        if (!Array.isArray(raw)) return [];
         const out: Endpoint[] = [];
-        for (const r of raw) {
-            if (!r || typeof r !== "object" || typeof r.name !== "string" || typeof r.baseURL !== "string" || typeof r.model !== "string") continue;
-            const e = endpointFrom(r);
-            if (validateEndpoint(e) === null) out.push(e);
-        }
+        for (const r of this.rawEndpoints()) if (storedEndpointProblem(r) === null) out.push(endpointFrom(r as Endpoint));
         return out.sort((a, b) => a.name.localeCompare(b.name));
     }
 
+    /** One line per entry of endpoints.json that list() leaves out: the file, the entry, the field and the fix. */
+    problems(): string[] {
+        return this.rawEndpoints().flatMap((r, i) => {
+            const problem = storedEndpointProblem(r);
+            return problem === null ? [] : [this.entryProblem(r, i, problem)];
+        });
+    }
+
+    /**
+     * The endpoint of that name; undefined if there is none. A stored entry of that name that does
+     * not validate throws, naming the field: a run must not quietly fall back to the local model.
+     */
     get(name: string): Endpoint | undefined {
-        return this.list().find((e) => e.name === name);
+        const raw = this.rawEndpoints();
+        const i = raw.findIndex((x) => sameName(x, name));
+        if (i < 0) return undefined;
+        const problem = storedEndpointProblem(raw[i]);
+        if (problem !== null) throw new ConfigFileError(this.entryProblem(raw[i], i, problem), this.path);
+        return endpointFrom(raw[i] as Endpoint);
+    }
+
+    private entryProblem(r: unknown, i: number, problem: string): string {
+        const name = r && typeof r === "object" && typeof (r as { name?: unknown }).name === "string" ? shownName((r as { name: string }).name) : null;
+        return name !== null
+            ? `${this.path}: endpoint "${name}" is invalid: ${problem}; repair it in the file, or run \`reflect-lab endpoints remove ${name}\` and add it again`
+            : `${this.path}: entry ${i + 1} of "endpoints" is invalid: ${problem}; repair or delete it in the file`;
     }
 
     /** Adds or replaces the endpoint of that name; throws a one-line reason when it is invalid. */
@@ -62,22 +90,25 @@ export class EndpointStore {
         const clean = endpointFrom(e);
         const err = validateEndpoint(clean);
         if (err) throw new Error(err);
-        this.conf.set("endpoints", [...this.list().filter((x) => x.name !== clean.name), clean]);
+        // Other entries are written back as they were, invalid ones too: never dropped unseen.
+        this.write("endpoints", [...this.rawEndpoints().filter((x) => !sameName(x, clean.name)), clean]);
     }
 
     /** Removes the endpoint, the roles it played and its stored key. */
     remove(name: string): void {
-        if (!this.get(name)) throw new Error(`no endpoint named "${name}"`);
-        this.conf.set("endpoints", this.list().filter((x) => x.name !== name));
+        // An invalid entry can be removed too (problems() suggests it).
+        const raw = this.rawEndpoints();
+        if (!raw.some((x) => sameName(x, name))) throw new Error(`no endpoint named "${name}"`);
+        this.write("endpoints", raw.filter((x) => !sameName(x, name)));
         const roles = this.rawRoles();
         for (const r of ROLES) if (roles[r] === name) delete roles[r];
-        this.conf.set("roles", roles);
+        this.write("roles", roles);
         this.keys.set(name, null);
     }
 
-    /** Role -> endpoint name, for roles whose endpoint still exists. */
+    /** Role -> endpoint name, for roles whose endpoint still exists (an invalid one too: get() then names its problem). */
     roles(): RoleAssignment {
-        const names = new Set(this.list().map((e) => e.name));
+        const names = new Set(this.rawEndpoints().flatMap((x) => (x && typeof x === "object" && typeof (x as { name?: unknown }).name === "string" ? [(x as { name: string }).name] : [])));
         const out: RoleAssignment = {};
         for (const [r, n] of Object.entries(this.rawRoles())) if (isRole(r) && typeof n === "string" && names.has(n)) out[r] = n;
         return out;
@@ -90,7 +121,7 @@ export class EndpointStore {
         const roles = this.rawRoles();
         if (name === null) delete roles[role];
         else roles[role] = name;
-        this.conf.set("roles", roles);
+        this.write("roles", roles);
     }
 
     /** Stores (or with null, forgets) the endpoint's API key in the secret file. */
@@ -118,8 +149,30 @@ export class EndpointStore {
         return this.keys.get(e.name);
     }
 
+    private read(): Record<string, unknown> {
+        const conf = this.conf;
+        return withFileErrors(this.path, () => conf.store) as unknown as Record<string, unknown>;
+    }
+
+    private write<K extends keyof StoredEndpoints>(key: K, value: StoredEndpoints[K]): void {
+        const conf = this.conf;
+        withFileErrors(this.path, () => conf.set(key, value));
+    }
+
+    /** The "endpoints" list as stored; anything but a list is refused naming the file. */
+    private rawEndpoints(): unknown[] {
+        const raw = this.read().endpoints;
+        if (raw === undefined) return [];
+        if (!Array.isArray(raw)) throw new ConfigFileError(`${this.path}: "endpoints" is ${typeName(raw) === "object" ? "an object" : `a ${typeName(raw)}`} (${quoteValue(raw)}), not a list; ${ENDPOINTS_FIX}`, this.path);
+        return raw;
+    }
+
     private rawRoles(): RoleAssignment {
-        const r = this.conf.get("roles");
-        return r && typeof r === "object" ? { ...r } : {};
+        const r = this.read().roles;
+        if (r === undefined) return {};
+        if (typeName(r) !== "object") throw new ConfigFileError(`${this.path}: "roles" is a ${typeName(r)} (${quoteValue(r)}), not an object of role: endpoint name; ${ENDPOINTS_FIX}`, this.path);
+        return { ...(r as RoleAssignment) };
     }
 }
+
+const sameName = (x: unknown, name: string): boolean => !!x && typeof x === "object" && (x as { name?: unknown }).name === name;

@@ -18,6 +18,18 @@ export function validateEndpoint(e: Endpoint): string | null {
     return null;
 }
 
+/**
+ * Why a raw entry of endpoints.json (hand-edited, or from another version) is not a usable endpoint,
+ * naming the field; null when it is. Typed before endpointFrom, which expects strings.
+ */
+export function storedEndpointProblem(raw: unknown): string | null {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return `an entry is ${raw === null ? "null" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`}, not an endpoint object`;
+    const r = raw as Record<string, unknown>;
+    for (const f of ["name", "baseURL", "model"] as const) if (typeof r[f] !== "string") return `"${f}" is ${r[f] === undefined ? "missing" : `a ${r[f] === null ? "null" : typeof r[f]}`}; it must be a string`;
+    for (const f of ["concurrency", "timeoutMs", "maxRetries"] as const) if (r[f] !== undefined && typeof r[f] !== "number") return `"${f}" is a ${r[f] === null ? "null" : typeof r[f]}; it must be a number`;
+    return validateEndpoint(endpointFrom(r as Pick<Endpoint, "name" | "baseURL" | "model">));
+}
+
 export function validateBaseURL(url: string): string | null {
     let u: URL;
     try {

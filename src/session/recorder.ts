@@ -1,6 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, writeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/types.js";
+import { ensureDir } from "../fsDirs.js";
 
 export interface SessionManifest {
     schema: "reflect-lab/session@1";
@@ -25,7 +26,7 @@ export class SessionRecorder {
 
     constructor(sessionsDir: string, readonly manifest: SessionManifest) {
         this.dir = join(sessionsDir, manifest.id);
-        mkdirSync(this.dir, { recursive: true });
+        ensureDir(this.dir, "session folder", "set REFLECT_LAB_SESSIONS to a writable folder");
         writeFileSync(join(this.dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
         this.fd = openSync(join(this.dir, "steps.jsonl"), "a");
     }

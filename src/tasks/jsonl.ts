@@ -1,21 +1,12 @@
-import { readText } from "./readText.js";
+import { readTaskText } from "./readText.js";
 import { basename, extname } from "node:path";
+import { TaskFormatError } from "./formatError.js";
 import { namespaceIds } from "./ids.js";
 import { inlineChoices, stripListedOptions, stripOptionLabels } from "./options.js";
 import type { TaskFamily, TaskItem, TaskSet } from "./types.js";
 
-/** A problem in a task file, located by file, 1-based line and (when it concerns one) field. */
-export class TaskFormatError extends Error {
-    override name = "TaskFormatError";
-    constructor(
-        readonly file: string,
-        readonly line: number,
-        readonly field: string | null,
-        readonly detail: string
-    ) {
-        super(`${file}:${line}: ${field ? `field "${field}": ` : ""}${detail}`);
-    }
-}
+// Defined on its own (readText.ts raises it too); exported here, where importers have always found it.
+export { TaskFormatError };
 
 export interface LoadJsonlOptions {
     /** Skip invalid lines (collecting their errors) instead of throwing on the first one. */
@@ -188,11 +179,12 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
  * naming both lines (the first wins); an id used by several tasks makes every id "<task>/<id>".
  */
 export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): Promise<JsonlLoadResult> {
-    const text = await readText(path);
+    // Lines of invalid UTF-8 are errors of their line; skipped (emptied) with skipInvalid.
+    const { text, invalid } = await readTaskText(path, { invalid: opts.skipInvalid ? "skip" : "throw" });
 
     const name = basename(path, extname(path));
     const items: TaskItem[] = [];
-    const skipped: TaskFormatError[] = [];
+    const skipped: TaskFormatError[] = [...invalid];
     const seen = new Map<string, number>(); // task + id -> line
     const lines = text.split(/\r?\n/);
 
@@ -219,5 +211,6 @@ export async function loadTaskJsonl(path: string, opts: LoadJsonlOptions = {}): 
         }
     }
     namespaceIds(items, (it) => it.task);
+    skipped.sort((a, b) => a.line - b.line);
     return { set: { name, source: path, items }, skipped };
 }

@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { notRegular } from "../inputFile.js";
 import { DEMO_TASKS } from "./demo.js";
 import { importTasks, type Format } from "./importers/detect.js";
 import type { TaskFormatError } from "./jsonl.js";
@@ -23,12 +24,18 @@ const PATHLIKE = /[\\/]|\.(jsonl|json|txt)$/i;
 export async function loadTasks(spec: string, opts: LoadTasksOptions = {}): Promise<TaskSet> {
     const s = spec.trim();
     if (s === "demo") return DEMO_TASKS;
+    let st;
     try {
-        await stat(s);
+        st = await stat(s);
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
         if (PATHLIKE.test(s)) throw new Error(`task file not found: ${s}`);
         throw new Error(`unknown task spec "${spec}": expected "demo" or a path to a task file (.jsonl, .json, .txt) or a MATH directory`);
+    }
+    // A FIFO would block the first read until a writer comes, a device may never end: refused before opening.
+    if (!st.isDirectory()) {
+        const bad = notRegular(s, st, "task file");
+        if (bad) throw new Error(bad);
     }
     const { set, skipped } = await importTasks(s, { format: opts.format, skipInvalid: opts.skipInvalid });
     if (skipped.length > 0) opts.onSkipped?.(skipped);

@@ -1,10 +1,12 @@
 // Starts the trainer in its own process group, follows its log.jsonl, and knows how it ended.
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { buildArgv, commandLine, normalizeRequest, trainerPaths, trainerProblem, TrainingLaunchError, type TrainerPaths } from "./command.js";
 import { checkCuratedData } from "./data.js";
 import { REQUEST_SCHEMA, runFiles, type StoredRequest } from "./files.js";
 import { lastLines } from "./logLines.js";
+import { ensureDir } from "../fsDirs.js";
+import { acquireRunLock, isLockFile, type RunLock } from "../runLock.js";
 import { groupAlive, killGroup, spawnGroup } from "./processGroup.js";
 import { asTrainerEvent, emptyProgress, reduceProgress, type TrainingProgress } from "./progress.js";
 import { JsonlTail } from "./tail.js";
@@ -37,6 +39,8 @@ export interface TrainingRun {
     readonly finished: Promise<TrainingOutcome>;
     /** Ends the whole process tree (SIGTERM, then SIGKILL after the grace period); resolves when it is gone. */
     abort(): Promise<TrainingOutcome>;
+    /** Set when the folder's lock was left by a dead process and taken over: the line to show. */
+    readonly lockNote: string | null;
 }
 
 const LAST_LINES = 20;
@@ -61,7 +65,7 @@ export function checkLaunch(req: TrainingRequest, paths: TrainerPaths): void {
         if (!readStoredRequest(req.out)) throw new TrainingLaunchError(`nothing to resume in ${req.out}: it has no request.json of a training run`);
     } else if (existsSync(req.out)) {
         if (!statSync(req.out).isDirectory()) throw new TrainingLaunchError(`${req.out} is a file, not a folder`);
-        if (readdirSync(req.out).length)
+        if (readdirSync(req.out).some((f) => !isLockFile(f)))
             throw new TrainingLaunchError(`${req.out} is not empty; choose another out folder${readStoredRequest(req.out) ? `, or resume it (reflect-lab train --resume ${req.out})` : ""}`);
     }
 }
@@ -70,11 +74,29 @@ export function checkLaunch(req: TrainingRequest, paths: TrainerPaths): void {
 export function launchTraining(request: TrainingRequest, opts: LaunchOptions = {}): TrainingRun {
     const req = normalizeRequest(request);
     const paths = trainerPaths(opts);
+    if (req.resume && !readStoredRequest(req.out)) throw new TrainingLaunchError(`nothing to resume in ${req.out}: it has no request.json of a training run`);
+    // Owned before it is checked or written: two trainers in one folder would overwrite each other's checkpoints.
+    let lock: RunLock;
+    try {
+        lock = acquireRunLock(req.out, { what: "training run folder" });
+    } catch (e) {
+        throw new TrainingLaunchError((e as Error).message);
+    }
+    try {
+        return launchLocked(req, paths, opts, lock);
+    } catch (e) {
+        lock.release();
+        throw e;
+    }
+}
+
+function launchLocked(req: TrainingRequest, paths: TrainerPaths, opts: LaunchOptions, lock: RunLock): TrainingRun {
     checkLaunch(req, paths);
+    if (lock.tookOver) appendFileSync(runFiles(req.out).log, `\n=== ${lock.tookOver}\n`);
     const argv = buildArgv(req, paths);
     const command = commandLine(argv);
     const files = runFiles(req.out);
-    mkdirSync(req.out, { recursive: true });
+    ensureDir(req.out, "training run folder", "choose another --out");
 
     const prior = req.resume ? readStoredRequest(req.out) : null;
     const stored: StoredRequest = { schema: REQUEST_SCHEMA, request: req, argv, command, launched_at: new Date().toISOString(), launches: (prior?.launches ?? 0) + 1 };
@@ -103,6 +125,8 @@ export function launchTraining(request: TrainingRequest, opts: LaunchOptions = {
     const child: ChildProcess = spawnGroup(argv, { cwd: opts.cwd, env: { ...(opts.env ?? process.env), PYTHONUNBUFFERED: "1" }, logFile: files.log });
     const pid = child.pid ?? -1;
     if (pid > 0) writeFileSync(files.pid, `${pid}\n`);
+    // The lock holds while the trainer lives, even if we are killed.
+    if (pid > 0) lock.setChild(pid);
     tail.start();
 
     let state: LaunchState = "running";
@@ -156,6 +180,7 @@ export function launchTraining(request: TrainingRequest, opts: LaunchOptions = {
             } catch {
                 // The folder went away; the caller still gets the outcome.
             }
+            lock.release();
             opts.onExit?.(outcome);
             resolveOutcome(outcome);
         };
@@ -170,6 +195,7 @@ export function launchTraining(request: TrainingRequest, opts: LaunchOptions = {
         command,
         out: req.out,
         pid,
+        lockNote: lock.tookOver,
         get state() {
             return state;
         },

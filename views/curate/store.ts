@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { exportCuration, type CurationSummary } from "../../src/curate/export.js";
+import { withCurationLock } from "../../src/curate/writer.js";
 import { resolveOptions, scanRuns, selectRows, type CurationPlan, type CurationScan } from "../../src/curate/plan.js";
 import { exampleAt, type Example } from "../../src/curate/preview.js";
 import { closeSources, listBatchRuns, openSources, type BatchRunInfo } from "../../src/curate/source.js";
@@ -202,7 +203,8 @@ export function createCurateStore(sessionsDir: string): CurateStore {
                 // Let the "exporting" line render before the (synchronous) writing starts.
                 await new Promise((r) => setTimeout(r, 20));
                 try {
-                    const summary = await exportCuration({ runs: s.selected, sessionsDir: s.sessionsDir, options, out: s.values.out });
+                    // The folder's lock: a CLI curate into the same folder is refused (and the other way round).
+                    const summary = await withCurationLock(s.values.out, false, (force) => exportCuration({ runs: s.selected, sessionsDir: s.sessionsDir, options, out: s.values.out, force }));
                     const patch: Partial<CurateState> = { status: { kind: "done", summary } };
                     if (s.values.out === s.defaultOut) {
                         // The next export gets a fresh default folder instead of "not empty".

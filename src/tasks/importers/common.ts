@@ -2,6 +2,7 @@
 // collecting per-item errors (throw the first, or skip and report them with skipInvalid).
 import { namespaceIds } from "../ids.js";
 import { TaskFormatError } from "../jsonl.js";
+import { readTaskText } from "../readText.js";
 import type { TaskItem, TaskSet } from "../types.js";
 
 export interface ImportOptions {
@@ -18,6 +19,17 @@ export interface ImportResult {
 export type Importer = (path: string, opts?: ImportOptions) => Promise<ImportResult>;
 
 export { readText } from "../readText.js";
+
+/**
+ * The text of a file read line by line (JSONL, LogiQA blocks): a line of invalid UTF-8 is an error
+ * of that line; with skipInvalid it is recorded in the collector and emptied (or, with `blank`
+ * false, kept lossily decoded: the caller drops the item holding one of `invalidLines`).
+ */
+export async function readItemText(path: string, col: Collector, opts: ImportOptions, blank = true): Promise<{ text: string; invalidLines: Set<number> }> {
+    const { text, invalid } = await readTaskText(path, { invalid: opts.skipInvalid ? "skip" : "throw", blankSkipped: blank });
+    for (const e of invalid) col.fail(e);
+    return { text, invalidLines: new Set(invalid.map((e) => e.line)) };
+}
 
 /** 1-based line of a character offset. */
 export function lineAt(text: string, offset: number): number {

@@ -83,7 +83,7 @@ async function dirFormat(dir: string): Promise<Format | null> {
             if (e.isDirectory()) queue.push(join(d, e.name));
             else if (e.isFile() && /\.json$/i.test(e.name)) {
                 try {
-                    const o: unknown = JSON.parse(await readText(join(d, e.name)));
+                    const o: unknown = JSON.parse(await readText(join(d, e.name), { invalid: "lossy" }));
                     if (isObject(o) && has(o, "problem", "solution")) return "math";
                     return isObject(o) && ("examples" in o || "subtasks" in o) ? "bigbench" : null;
                 } catch {
@@ -112,7 +112,8 @@ export async function detectFormat(path: string): Promise<Format> {
     const ext = extname(path).toLowerCase();
     if (ext === ".txt") return "logiqa";
     if (ext === ".json") {
-        const text = await readText(path);
+        // Detection reads leniently: the importer reports invalid UTF-8 by line (or skips it).
+        const text = await readText(path, { invalid: "lossy" });
         let o: unknown;
         try {
             o = JSON.parse(text);
@@ -128,7 +129,7 @@ export async function detectFormat(path: string): Promise<Format> {
         throw new Error(`cannot detect the task format of ${path}: expected a BIG-bench task (with "examples") or a MATH problem (with "problem" and "solution"); ${keysSeen(first)}${hint}`);
     }
     if (ext === ".jsonl") {
-        const lines = (await readText(path)).split(/\r?\n/).filter((l) => l.trim());
+        const lines = (await readText(path, { invalid: "lossy" })).split(/\r?\n/).filter((l) => l.trim());
         if (lines.length === 0) return "reflect-lab";
         // Judge by the first line that parses (a broken first line is reported by the importer), and
         // by a sample of the records where reflect-lab's schema and ReflectEvo's look alike.

@@ -10,7 +10,7 @@
 import { basename, extname } from "node:path";
 import { optionLabel, stripOptionLabels } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, letterOf, readText, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, failer, letterOf, readItemText, type ImportOptions, type ImportResult } from "./common.js";
 
 interface Block {
     /** 1-based line of each of the block's lines. */
@@ -62,8 +62,11 @@ function toItem(b: Block, index: number, file: string): TaskItem {
 }
 
 export async function importLogiQA(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-    const text = await readText(path);
     const col = new Collector(opts);
-    blocks(text).forEach((b, i) => col.add(() => toItem(b, i, path), { file: path, line: b.lines[0]!.no }));
+    // Invalid lines stay in place (blanking one would split its block); a block holding one is dropped, its error already recorded.
+    const { text, invalidLines } = await readItemText(path, col, opts, false);
+    blocks(text).forEach((b, i) => {
+        if (!b.lines.some((l) => invalidLines.has(l.no))) col.add(() => toItem(b, i, path), { file: path, line: b.lines[0]!.no });
+    });
     return { set: { name: basename(path, extname(path)), source: path, items: col.items }, skipped: col.skipped };
 }

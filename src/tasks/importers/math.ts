@@ -7,7 +7,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { boxedContents } from "../../verify/extract.js";
 import type { TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readText, scanJson, slug, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readItemText, readText, scanJson, slug, type ImportOptions, type ImportResult } from "./common.js";
 
 /**
  * The gold of a MATH solution: the content of its \boxed{...}/\fbox{...} (else of `\boxed x`). Several
@@ -88,7 +88,7 @@ export async function importMath(path: string, opts: ImportOptions = {}): Promis
         return { set: { name: basename(path), source: path, items: col.items }, skipped: col.skipped };
     }
     if (/\.jsonl$/i.test(path)) {
-        const text = await readText(path);
+        const { text } = await readItemText(path, col, opts);
         eachJsonLine(text, path, col, (raw, line) => {
             const r = raw as Record<string, unknown>;
             const uid = r.unique_id ?? r.id;

@@ -8,7 +8,7 @@
 // is not used).
 import { basename, extname } from "node:path";
 import type { TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, nonEmpty, pythonEntry, readText, withTests, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, eachJsonLine, failer, nonEmpty, pythonEntry, readItemText, withTests, type ImportOptions, type ImportResult } from "./common.js";
 
 const lf = (s: string) => s.replace(/\r\n?/g, "\n");
 const first = (o: Record<string, unknown>, keys: string[]) => keys.find((k) => o[k] !== undefined && o[k] !== null) ?? keys[0]!;
@@ -55,8 +55,8 @@ function toItem(o: Record<string, unknown>, file: string, line: number): TaskIte
 }
 
 export async function importMbpp(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-    const text = await readText(path);
     const col = new Collector(opts);
+    const { text } = await readItemText(path, col, opts);
     eachJsonLine(text, path, col, (raw, line) => toItem(raw as Record<string, unknown>, path, line));
     return { set: { name: basename(path, extname(path)), source: path, items: col.items }, skipped: col.skipped };
 }

@@ -24,7 +24,7 @@ import { boxedContents } from "../../verify/extract.js";
 import { answerIndexFromAnswer, inferFamily } from "../jsonl.js";
 import { inlineChoices, stripListedOptions, stripOptionLabels } from "../options.js";
 import type { TaskFamily, TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, letterOf, nonEmpty, pythonEntry, readText, withTests, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, eachJsonLine, failer, letterOf, nonEmpty, pythonEntry, readItemText, withTests, type ImportOptions, type ImportResult } from "./common.js";
 import { mathGold } from "./math.js";
 
 export const QUESTION_KEYS = ["question", "problem", "input", "query", "inputs"] as const;
@@ -154,10 +154,10 @@ function toItem(o: Record<string, unknown>, file: string, line: number, fileTask
 }
 
 export async function importReflectEvo(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-    const text = await readText(path);
     const name = basename(path, extname(path));
     const fileTask = taskOfFile(name);
     const col = new Collector(opts);
+    const { text } = await readItemText(path, col, opts);
     eachJsonLine(text, path, col, (raw, line) => toItem(raw as Record<string, unknown>, path, line, fileTask), (it) => it.task);
     col.namespace();
     return { set: { name, source: path, items: col.items }, skipped: col.skipped };
