@@ -1,7 +1,7 @@
 // `reflect-lab audit <run>`: re-judge a batch run's stored answers with the current verifiers; --write stores the new verdicts.
 import type { Command } from "commander";
 import { RunStore } from "../src/batch/store.js";
-import { acquireRunLock } from "../src/runLock.js";
+import { acquireRunLock, type RunLock } from "../src/runLock.js";
 import { auditJson, auditRun, formatAudit, writeAudit, type AuditProgress } from "../src/batch/audit.js";
 import { formatDuration } from "../src/batch/progress.js";
 import { resolveRun } from "../src/batch/runs.js";
@@ -81,10 +81,11 @@ export function addAuditCommand(program: Command, sessionsDir: string = SESSIONS
             process.on("SIGINT", onSigint);
             process.on("SIGTERM", onSigint);
             const progress = progressLine();
+            let lock: RunLock | null = null;
             try {
                 const dir = resolveRun(run, sessionsDir);
                 // --write changes the store: no batch (or other audit) may be using the run meanwhile.
-                const lock = o.write && RunStore.exists(dir) ? acquireRunLock(dir, { what: "run folder" }) : null;
+                lock = o.write && RunStore.exists(dir) ? acquireRunLock(dir, { what: "run folder" }) : null;
                 if (lock?.tookOver) process.stderr.write(`${lock.tookOver}\n`);
                 const result = await auditRun(dir, { tasks: o.tasks, allowUnsafeCode: Boolean(o.unsafeCodeExec), signal: controller.signal, onProgress: progress.update });
                 progress.end();
@@ -101,6 +102,7 @@ export function addAuditCommand(program: Command, sessionsDir: string = SESSIONS
                 process.stderr.write(`reflect-lab audit: ${printable((e as Error).message)}\n`);
                 process.exitCode = 2;
             } finally {
+                lock?.release();
                 process.off("SIGINT", onSigint);
                 process.off("SIGTERM", onSigint);
                 closeMathWorker();

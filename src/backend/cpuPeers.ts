@@ -3,8 +3,9 @@
 // other's threads, so each process that loads a model registers itself in a shared folder and
 // looks for the others (a dead process's entry is ignored and removed).
 import { availableParallelism, tmpdir } from "node:os";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensureDir } from "../fsDirs.js";
 
 export interface CpuPeer {
     pid: number;
@@ -30,7 +31,7 @@ function alive(pid: number): boolean {
 export function registerCpuUse(threads: number, model: string): void {
     threadsHere = Math.max(threadsHere, threads);
     try {
-        mkdirSync(DIR, { recursive: true });
+        ensureDir(DIR, "peers folder", "set TMPDIR (or REFLECT_LAB_PEERS_DIR) to a writable folder"); // never Node's recursive mkdir: it can spin forever
         try {
             chmodSync(DIR, 0o1777); // shared by every user's processes, like /tmp
         } catch {

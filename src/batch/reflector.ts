@@ -1,4 +1,5 @@
-import { checkGgufFile } from "../backend/ggufHeader.js";
+import { closeSync } from "node:fs";
+import { openRegularFileSync } from "../inputFile.js";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
@@ -111,8 +112,8 @@ function fileSha256(path: string): Promise<string> {
  */
 export async function hashReflector(spec: ReflectorSpec): Promise<ReflectorManifest> {
     const files = [];
-    // A FIFO or a corrupt file must fail here, at once, not hang the hash or fail after the base model loaded.
-    for (const m of roleModels(spec)) checkGgufFile(m.path, m.kind === "adapter" ? "LoRA adapter" : "model");
+    // A FIFO or a device must fail here, at once, not hang the hash (the GGUF itself is checked where it loads).
+    for (const m of roleModels(spec)) closeSync(openRegularFileSync(m.path, m.kind === "adapter" ? "LoRA adapter" : "model").fd);
     for (const m of roleModels(spec)) files.push({ kind: m.kind, roles: m.roles, path: m.path, file: basename(m.path), sha256: m.kind === "adapter" ? await fileSha256(m.path) : await modelSha256(m.path) });
     return { ...(spec.source ? { source: spec.source } : {}), files };
 }

@@ -1,5 +1,6 @@
+import { ensureDir } from "../fsDirs.js";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SESSIONS_DIR } from "../paths.js";
 import type { ExtractedSample } from "./extract.js";
@@ -64,7 +65,7 @@ const OWN_FILES = new Set([CURATION_FILE, ...(["dplus", "dpm", "dpref"] as Curat
 
 /** Refuses a non-empty folder unless forced; forced, removes curation.json first, then earlier curated files. */
 function prepareOut(out: string, force: boolean): void {
-    if (!existsSync(out)) return void mkdirSync(out, { recursive: true });
+    if (!existsSync(out)) return void ensureDir(out, "curation folder", "choose another --out");
     if (!statSync(out).isDirectory()) throw new Error(`${out} is a file, not a folder`);
     const entries = readdirSync(out);
     if (!entries.length) return;
