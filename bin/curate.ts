@@ -104,11 +104,9 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
                 exported = true;
                 process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary) + "\n");
                 const rows = summary.files.reduce((n, f) => n + f.rows, 0);
-                if (!rows) {
-                    // An empty training set is a failure to notice now, not at `train`.
-                    process.stderr.write(`reflect-lab: nothing was curated: 0 rows in ${summary.files.length} files of ${summary.out} (its dropped counts say why)\n`);
-                    process.exitCode = 1;
-                }
+                // An empty training set is to be noticed now, not at `train`; it is a result (the runs
+                // held no corrections, or the judge kept no pair), not a failure of the command.
+                if (!rows) process.stderr.write(`reflect-lab: warning: nothing was curated: 0 rows in ${summary.files.length} files of ${summary.out} (its dropped counts say why)\n`);
             } catch (e) {
                 process.stderr.write(`reflect-lab: ${printable((e as Error).message)}\n`);
                 process.exitCode = 1;
