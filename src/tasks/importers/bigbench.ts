@@ -7,11 +7,11 @@
 // whose sub-folders hold the subtasks' task.json, or a folder of task.json files. Ids are
 // `<subtask>-<index>` (or the example's own `id`/`idx`) and unique within a subtask; when one recurs
 // across subtasks every id becomes "<subtask>/<id>".
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { stripListedOptions } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, isObject, jsonPaths, letterOf, lineFinder, nonEmpty, parseJson, readText, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, failer, isObject, jsonPaths, letterOf, lineFinder, nonEmpty, parseJson, readText, type ImportOptions, type ImportResult, statTaskPath } from "./common.js";
 
 const describe = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
 
@@ -51,13 +51,7 @@ function label(r: Reader, name: string): string {
 }
 
 export async function importBigBench(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-    let st;
-    try {
-        st = await stat(path);
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`task file not found: ${path}`);
-        throw e;
-    }
+    const st = await statTaskPath(path);
     const r: Reader = { col: new Collector(opts), labels: new Map() };
     let name: string;
     if (st.isDirectory()) {

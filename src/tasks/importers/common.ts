@@ -1,5 +1,7 @@
 // Shared plumbing of the native-format importers: reading files, locating JSON values by line,
 // collecting per-item errors (throw the first, or skip and report them with skipInvalid).
+import { stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { namespaceIds } from "../ids.js";
 import { TaskFormatError } from "../jsonl.js";
 import { readTaskText } from "../readText.js";
@@ -243,5 +245,15 @@ export function eachJsonLine(text: string, file: string, col: Collector, make: (
             if (!isObject(raw)) throw new TaskFormatError(file, line, null, "expected a JSON object");
             return make(raw, line);
         }, { file, line }, scope);
+    }
+}
+
+/** stat() of a task path, with "task file not found" for a missing one. */
+export async function statTaskPath(path: string): Promise<Stats> {
+    try {
+        return await stat(path);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`task file not found: ${path}`);
+        throw e;
     }
 }

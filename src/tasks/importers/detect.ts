@@ -1,10 +1,10 @@
 // Chooses an importer by the shape of a file (or an explicit format) and runs it.
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { loadTaskJsonl } from "../jsonl.js";
 import { letterIndex, splitInlineOptions } from "../options.js";
 import { importBigBench } from "./bigbench.js";
-import { isObject, readText, type ImportOptions, type ImportResult, type Importer } from "./common.js";
+import { isObject, readText, type ImportOptions, type ImportResult, type Importer, statTaskPath } from "./common.js";
 import { importLogiQA } from "./logiqa.js";
 import { importMath } from "./math.js";
 import { importMbpp } from "./mbpp.js";
@@ -97,13 +97,7 @@ async function dirFormat(dir: string): Promise<Format | null> {
 
 /** The format of a task file or directory, from its shape. Throws naming the file when unrecognised. */
 export async function detectFormat(path: string): Promise<Format> {
-    let st;
-    try {
-        st = await stat(path);
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`task file not found: ${path}`);
-        throw e;
-    }
+    const st = await statTaskPath(path);
     if (st.isDirectory()) {
         const f = await dirFormat(path);
         if (f) return f;

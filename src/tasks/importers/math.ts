@@ -3,11 +3,11 @@
 // (e.g. MATH-500, whose `unique_id` "test/algebra/1.json" becomes the id). The gold answer is the
 // content of the solution's \boxed{} (or \fbox{}); a solution with several different boxed answers
 // ("the roots are \boxed{2} and \boxed{3}") keeps all of them, as "\boxed{2}, \boxed{3}".
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { boxedContents } from "../../verify/extract.js";
 import type { TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readItemText, readText, scanJson, slug, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readItemText, readText, scanJson, slug, type ImportOptions, type ImportResult, statTaskPath } from "./common.js";
 
 /**
  * The gold of a MATH solution: the content of its \boxed{...}/\fbox{...} (else of `\boxed x`). Several
@@ -74,13 +74,7 @@ async function addJsonFile(file: string, col: Collector, idBase: string): Promis
 export async function importMath(path: string, opts: ImportOptions = {}): Promise<ImportResult> {
     const col = new Collector(opts);
     const name = basename(path, extname(path));
-    let isDir = false;
-    try {
-        isDir = (await stat(path)).isDirectory();
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`task file not found: ${path}`);
-        throw e;
-    }
+    const isDir = (await statTaskPath(path)).isDirectory();
     if (isDir) {
         const files = await jsonFiles(path);
         if (files.length === 0) throw new Error(`no MATH .json problem files under ${path}`);
