@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { RunStore } from "../src/batch/store.js";
 import { acquireRunLock, type RunLock } from "../src/runLock.js";
-import { auditJson, auditRun, formatAudit, writeAudit, type AuditProgress } from "../src/batch/audit.js";
+import { auditRun, type AuditProgress } from "../src/batch/audit.js";
+import { auditJson, formatAudit } from "../src/batch/auditFormat.js";
+import { writeAudit } from "../src/batch/auditWrite.js";
 import { formatDuration } from "../src/batch/progress.js";
 import { resolveRun } from "../src/batch/runs.js";
 import { SESSIONS_DIR } from "../src/paths.js";

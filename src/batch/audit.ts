@@ -6,14 +6,13 @@ import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OracleFn } from "../engine/loop.js";
-import type { ItemIdentity, ItemRecord, RecordAudit, StepRecord } from "../engine/types.js";
+import type { ItemIdentity, ItemRecord, StepRecord } from "../engine/types.js";
 import { itemOracle, versions } from "../lab.js";
 import { PROJECT_ROOT } from "../paths.js";
 import type { TaskItem } from "../tasks/types.js";
 import { requireCodeSandbox } from "../verify/codeGate.js";
 import type { Verdict } from "../verify/types.js";
-import { formatDuration } from "./progress.js";
-import { computeMetrics, type Metrics, type MetricsReport } from "./metrics.js";
+import { computeMetrics, type MetricsReport } from "./metrics.js";
 import type { RunManifest } from "./runner.js";
 import { readRunManifest } from "./runs.js";
 import { loadBatchTasks } from "./session.js";
@@ -115,7 +114,7 @@ export function verifierVersion(): string {
 }
 
 /** The ground truth stored for a verify step: `oracle_verdict` beside a model's verdict, else an oracle-mode verdict. */
-function groundTruth(step: StepRecord): Verdict | null {
+export function groundTruth(step: StepRecord): Verdict | null {
     if (step.oracle_verdict) return step.oracle_verdict;
     if (step.verdict?.mode === "oracle") {
         const { mode: _mode, ...v } = step.verdict;
@@ -124,8 +123,8 @@ function groundTruth(step: StepRecord): Verdict | null {
     return null;
 }
 
-const sameVerdict = (a: Verdict | null, b: Verdict | null) => (a?.correct ?? null) === (b?.correct ?? null) && (a?.extracted ?? null) === (b?.extracted ?? null);
-const zero = (): VerdictChanges => ({ answers: 0, correctToIncorrect: 0, incorrectToCorrect: 0, reread: 0, unjudged: 0 });
+export const sameVerdict = (a: Verdict | null, b: Verdict | null) => (a?.correct ?? null) === (b?.correct ?? null) && (a?.extracted ?? null) === (b?.extracted ?? null);
+export const zero = (): VerdictChanges => ({ answers: 0, correctToIncorrect: 0, incorrectToCorrect: 0, reread: 0, unjudged: 0 });
 const idsHash = (items: TaskItem[]) => createHash("sha256").update(items.map((i) => i.id).join("\n")).digest("hex");
 
 interface JudgedStep {
@@ -347,100 +346,4 @@ export async function auditRun(runDir: string, opts: AuditOptions = {}): Promise
     } finally {
         store.close();
     }
-}
-
-/** A stored record with a patch applied; throws when the record is no longer what the audit read. */
-function applyPatch(json: string, p: RecordPatch, at: string, verifier: string): string {
-    const rec = JSON.parse(json) as ItemRecord;
-    const stale = () => new Error(`the run changed while it was audited (record ${p.itemId}${p.sample ? ` ${p.sample.key}#${p.sample.index}` : ""}); nothing was written: run the audit again`);
-    if (JSON.stringify(rec.correct_by_turn) !== JSON.stringify(p.correctByTurnBefore)) throw stale();
-    const changed: RecordAudit["changed"] = [];
-    for (const c of p.steps) {
-        const s = rec.steps[c.step];
-        if (!s || s.kind !== "verify" || s.turn !== c.turn || !sameVerdict(groundTruth(s), c.before)) throw stale();
-        s.oracle_verdict = c.after;
-        changed.push({ step: c.step, turn: c.turn, before: c.before });
-    }
-    rec.audits = [...(rec.audits ?? []), { at, verifier, correct_by_turn_before: p.correctByTurnBefore, changed }];
-    rec.correct_by_turn = p.correctByTurnAfter;
-    return JSON.stringify(rec);
-}
-
-export interface AuditWrite {
-    records: number;
-    items: number;
-    samples: number;
-}
-
-/**
- * Stores an audit's new verdicts: every changed record (its verify steps' `oracle_verdict`,
- * `correct_by_turn`, an `audits` entry keeping the old ground truth) and the columns `report`,
- * `compare` and `curate` read, plus a line in the run's audit log, in one transaction. A record that
- * changed since the audit read it rolls everything back. No changes: nothing is written.
- */
-export function writeAudit(r: AuditResult): AuditWrite {
-    if (r.interrupted) throw new Error("the audit was interrupted before it judged every item: nothing to write");
-    const w = { records: r.patches.length, items: r.patches.filter((p) => !p.sample).length, samples: r.patches.filter((p) => p.sample).length };
-    if (w.records === 0) return w;
-    const store = RunStore.open(r.run);
-    try {
-        const summary = { changes: r.changes.overall, records: w, before: headline(r.before.overall), after: headline(r.after.overall), skipped: r.skipped.length };
-        store.rewriteRecords(r.patches, (json, i) => applyPatch(json, r.patches[i]!, r.at, r.verifier), { at: r.at, verifier: r.verifier, summary });
-    } finally {
-        store.close();
-    }
-    return w;
-}
-
-const headline = (m: Metrics) => ({ acc_t1: m.accByTurn[0] ?? 0, acc_tmax: m.accByTurn.at(-1) ?? 0, delta: m.delta });
-
-/** What --json prints: the result without the patches (they are in the records after --write). */
-export function auditJson(r: AuditResult, written: AuditWrite | null): unknown {
-    const { patches, ...rest } = r;
-    return { ...rest, records_changed: patches.length, written };
-}
-
-const pct = (x: number) => (100 * x).toFixed(1);
-const signed = (x: number) => (x >= 0 ? "+" : "") + pct(x);
-
-/** The printout: verdict changes and Acc@t1 / Acc@t_max / Δ before → after, per task and overall. */
-export function formatAudit(r: AuditResult, written: AuditWrite | null): string {
-    const T = r.config.maxTurns;
-    const head = ["task", "N", "answers", "c→i", "i→c", "re-read", "Acc@t1", `Acc@t${T}`, `Δ(t1,t${T})`];
-    const arrow = (a: number, b: number, f: (x: number) => string) => `${f(a)} → ${f(b)}`;
-    const row = (name: string, c: VerdictChanges, a: Metrics | undefined, b: Metrics | undefined) => [
-        name,
-        String(b?.n ?? 0),
-        String(c.answers),
-        String(c.correctToIncorrect),
-        String(c.incorrectToCorrect),
-        String(c.reread),
-        a && b ? arrow(a.accByTurn[0]!, b.accByTurn[0]!, pct) : "-",
-        a && b ? arrow(a.accByTurn.at(-1)!, b.accByTurn.at(-1)!, pct) : "-",
-        a && b ? arrow(a.delta, b.delta, signed) : "-"
-    ];
-    const tasks = [...new Set([...Object.keys(r.after.perTask), ...Object.keys(r.changes.perTask)])].sort();
-    const rows = [head, ...tasks.map((t) => row(t, r.changes.perTask[t] ?? zero(), r.before.perTask[t], r.after.perTask[t])), row("overall", r.changes.overall, r.before.overall, r.after.overall)];
-    const widths = head.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
-    const table = rows.map((x) => x.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
-    const c = r.changes.overall;
-    const lines = [
-        `audit of ${r.run}: ${r.items} items, ${r.samples} samples · verifier ${r.config.verifier} · mode ${r.config.mode} · re-judged with verifiers ${r.verifier}`,
-        `${c.answers} answers re-judged (${r.judged} verifier calls) in ${formatDuration(r.seconds)}${r.codeSandbox ? ` · code: ${r.codeSandbox}` : ""}`,
-        "",
-        table,
-        ""
-    ];
-    for (const w of r.warnings) lines.push(`warning: ${w}`);
-    if (r.fromRecord.length) lines.push(`judged with the gold stored in the run (missing from or changed in the task files): ${r.fromRecord.length} mc/math items: ${r.fromRecord.slice(0, 5).join(", ")}${r.fromRecord.length > 5 ? ", ..." : ""}`);
-    if (r.skipped.length) lines.push(`not re-judged (their stored verdicts stay): ${r.skipped.length} items: ${r.skipped.slice(0, 5).map((s) => `${s.itemId} (${s.reason})`).join("; ")}${r.skipped.length > 5 ? "; ..." : ""}`);
-    if (c.unjudged) lines.push(`the verifier failed on ${c.unjudged} answers (their stored verdicts stay); first: ${r.errors[0]?.itemId} turn ${r.errors[0]?.turn}: ${r.errors[0]?.error}`);
-    const n = r.oracleNotes;
-    if (n?.stoppedOnWrong) lines.push(`${n.stoppedOnWrong} chains (or items without chains) stopped early on an answer now judged incorrect: the loop would have gone on, so their later turns count as that answer (rerun those items for exact numbers)`);
-    if (n?.cutShort) lines.push(`${n.cutShort} chains have an answer now judged correct before their last turn: the loop would have stopped there, so their later turns no longer count`);
-    const flips = c.correctToIncorrect + c.incorrectToCorrect;
-    if (r.patches.length === 0) lines.push(`no changes: the stored verdicts agree with the current verifiers${written ? "; nothing written" : ""}`);
-    else if (written) lines.push(`written: ${written.records} records (${written.items} items, ${written.samples} samples) in one transaction; ${flips} verdicts changed. The old ground truth is kept in each record's "audits" list; report, compare and curate now use the new verdicts (re-run curate to regenerate curated sets).`);
-    else lines.push(`${flips} verdicts would change (${r.patches.length} records); nothing written: run again with --write to store them`);
-    return lines.join("\n") + "\n";
 }

@@ -2,6 +2,7 @@
 // isolation.ts) that only evaluates the calls the tests make; the trusted judge (judge.ts)
 // compares the returned values with the expected ones outside it. So the answer never sees
 // what it is compared with, and nothing it prints, forges or patches can turn a fail into a pass.
+import { snippet } from "../terminalText.js";
 import { extractCode } from "./extract.js";
 import { codeIsolation } from "./isolation.js";
 import { Judge, JudgeRefusal, type Judgement } from "./judge.js";
@@ -16,11 +17,8 @@ export interface CodeOptions {
     memoryMb?: number;
 }
 
-/** Control characters and escapes out, at most `n` characters: for anything the answer produced. */
-export function excerpt(s: string, n = 120): string {
-    const clean = s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "?").replace(/\s+/g, " ").trim();
-    return clean.length > n ? clean.slice(0, n) + "..." : clean;
-}
+/** What the answer produced, for a reason: one line, controls escaped, at most `n` characters. */
+const excerpt = (s: string, n = 120): string => snippet(s.replace(/\s+/g, " ").trim(), n);
 
 function ruleOf(output: string, code: string | null): string {
     if (code === null) return "no code";

@@ -11,7 +11,7 @@ import { readdir } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { stripListedOptions } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, isObject, jsonPaths, letterOf, lineFinder, nonEmpty, parseJson, readText, type ImportOptions, type ImportResult, statTaskPath } from "./common.js";
+import { Collector, failer, isObject, jsonPaths, letterOf, lineFinder, nonEmpty, type ImportOptions, type ImportResult, statTaskPath, readJsonFile } from "./common.js";
 
 const describe = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
 
@@ -67,15 +67,9 @@ export async function importBigBench(path: string, opts: ImportOptions = {}): Pr
 
 /** Reads one task.json (with its subtasks); returns its task name. */
 async function readFile(file: string, r: Reader, how: { skipParents: boolean }): Promise<string> {
-    let text: string;
-    let json: unknown;
-    try {
-        text = await readText(file);
-        json = parseJson(text, file);
-    } catch (e) {
-        r.col.fail(e);
-        return basename(dirname(file));
-    }
+    const read = await readJsonFile(file, r.col);
+    if (!read) return basename(dirname(file));
+    const { text, json } = read;
     const paths = jsonPaths(text, (p, d) => d <= 3 || (p.startsWith("subtasks/") && d <= 5));
     const lineAt = lineFinder(text);
     const lineOf = (p: string, fallback = 1) => (paths.has(p) ? lineAt(paths.get(p)!) : fallback);

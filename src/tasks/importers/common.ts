@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { namespaceIds } from "../ids.js";
 import { TaskFormatError } from "../jsonl.js";
-import { readTaskText } from "../readText.js";
+import { readTaskText, readText } from "../readText.js";
 import type { TaskItem, TaskSet } from "../types.js";
 
 export interface ImportOptions {
@@ -55,6 +55,17 @@ export function lineFinder(text: string): (offset: number) => number {
 }
 
 /** Parses whole-file JSON; a syntax error becomes a TaskFormatError on the line of the error when Node reports it. */
+/** A JSON task file's text and value; null (the error handed to the collector) when unreadable or not JSON. */
+export async function readJsonFile(file: string, col: Collector): Promise<{ text: string; json: unknown } | null> {
+    try {
+        const text = await readText(file);
+        return { text, json: parseJson(text, file) };
+    } catch (e) {
+        col.fail(e);
+        return null;
+    }
+}
+
 export function parseJson(text: string, file: string): unknown {
     try {
         return JSON.parse(text);

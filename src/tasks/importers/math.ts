@@ -7,7 +7,7 @@ import { readdir } from "node:fs/promises";
 import { basename, extname, join, relative } from "node:path";
 import { boxedContents } from "../../verify/extract.js";
 import type { TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, parseJson, readItemText, readText, scanJson, slug, type ImportOptions, type ImportResult, statTaskPath } from "./common.js";
+import { Collector, eachJsonLine, failer, isObject, lineFinder, nonEmpty, readItemText, scanJson, slug, type ImportOptions, type ImportResult, statTaskPath, readJsonFile } from "./common.js";
 
 /**
  * The gold of a MATH solution: the content of its \boxed{...}/\fbox{...} (else of `\boxed x`). Several
@@ -48,15 +48,9 @@ async function jsonFiles(dir: string): Promise<string[]> {
 
 /** Items of one .json file (a problem object or an array of them) into the collector. */
 async function addJsonFile(file: string, col: Collector, idBase: string): Promise<void> {
-    let text: string;
-    let json: unknown;
-    try {
-        text = await readText(file);
-        json = parseJson(text, file);
-    } catch (e) {
-        col.fail(e);
-        return;
-    }
+    const read = await readJsonFile(file, col);
+    if (!read) return;
+    const { text, json } = read;
     const { keys, elements } = scanJson(text);
     const lineAt = lineFinder(text);
     if (Array.isArray(json)) {
