@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { availableParallelism } from "node:os";
 import { formatReport } from "../src/batch/metrics.js";
 import { parseInstructionPlan } from "../src/batch/plan.js";
-import { describeReflector, reflectorFromAdapters, reflectorFromEndpoint, reflectorFromTraining } from "../src/batch/reflector.js";
+import { describeReflector, reflectorFromAdapters, reflectorFromEndpoint, reflectorFromModel, reflectorFromTraining } from "../src/batch/reflector.js";
+import { readRunManifest, resolveRun } from "../src/batch/runs.js";
 import { resolveEndpoint } from "../src/endpoints/resolve.js";
 import { EndpointStore } from "../src/endpoints/store.js";
 import { endpointRef, type Endpoint } from "../src/endpoints/types.js";
@@ -56,6 +57,8 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--trained <dir>", "a finished training run folder: its trained reflector/corrector (result.json) reflects and corrects; turn 1 stays with the base model")
         .option("--reflector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as reflector (and corrector, unless --corrector-adapter)")
         .option("--corrector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as corrector (default: the reflector's)")
+        .option("--reflector-model <gguf>", "another local GGUF reflects and corrects over this model's turn 1 (cross-model reflector, paper Tab. 5)")
+        .option("--turn1-from <run>", "reuse the stored turn-1 attempts and verdicts of an earlier run (same model, prompts, sampler and seed): only reflections and corrections are generated, so runs compared share turn 1 exactly")
         .option("-o, --out <dir>", "run folder (default sessions/batch-<time>)")
         .option("--resume", "finish the missing items of the run in --out (its stored config is used)")
         .option("--retry-errors", "rerun only the items of --out that errored")
@@ -64,6 +67,21 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated")
         .action(async (o) => {
             if ((o.resume || o.retryErrors) && !o.out) fail("--resume and --retry-errors need --out <run folder>");
+            // --turn1-from: what makes turn 1 defaults to the source run's (flags given still win, and a difference is refused).
+            let src: BatchConfig | null = null;
+            if (o.turn1From) {
+                try {
+                    o.turn1From = resolveRun(o.turn1From);
+                    src = readRunManifest(o.turn1From).config;
+                } catch (e) {
+                    fail(`--turn1-from: ${(e as Error).message}`);
+                }
+            }
+            if (src && !o.tasks) {
+                o.tasks = src.tasks;
+                o.limit ??= src.limit ?? undefined;
+                if (o.format === "auto") o.format = src.format;
+            }
             if (!o.resume && !o.retryErrors && !o.tasks) fail("--tasks is required for a new run (task files or demo); --resume and --retry-errors use the run's stored tasks");
             if ((o.resume || o.retryErrors) && o.tasks && RunStore.exists(o.out)) {
                 let diff: string | null = null;
@@ -78,7 +96,9 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             const pool = loadInstructionPool(PROMPTS_DIR);
             if (o.trained && (o.reflectorAdapter || o.correctorAdapter)) fail("give either --trained or --reflector-adapter/--corrector-adapter, not both");
             if (o.correctorAdapter && !o.reflectorAdapter) fail("--corrector-adapter needs --reflector-adapter (or use --trained)");
-            if ((o.resume || o.retryErrors) && (o.trained || o.reflectorAdapter || o.reflectorEndpoint)) fail("--resume and --retry-errors use the run's stored reflector; drop --trained/--reflector-adapter/--reflector-endpoint");
+            if ((o.resume || o.retryErrors) && (o.trained || o.reflectorAdapter || o.reflectorEndpoint || o.reflectorModel)) fail("--resume and --retry-errors use the run's stored reflector; drop --trained/--reflector-adapter/--reflector-model/--reflector-endpoint");
+            if ((o.resume || o.retryErrors) && o.turn1From) fail("--resume and --retry-errors use the run's stored --turn1-from; drop it");
+            if (o.reflectorModel && (o.trained || o.reflectorAdapter || (o.reflectorEndpoint && o.reflectorEndpoint !== "none"))) fail("give one reflector: --reflector-model, --trained, --reflector-adapter or --reflector-endpoint");
             if ((o.resume || o.retryErrors) && o.endpoint) fail("--resume and --retry-errors use the run's stored generator; drop --endpoint");
             if (o.reflectorEndpoint && o.reflectorEndpoint !== "none" && (o.trained || o.reflectorAdapter)) fail("give either --reflector-endpoint or --trained/--reflector-adapter, not both");
             if (o.endpoint && o.endpoint !== "none" && o.model) fail("give either --endpoint or --model, not both");
@@ -92,8 +112,10 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             try {
                 const gen = roleName(o.endpoint, "generator", o.model !== undefined);
                 generator = gen ? resolveEndpoint(gen, endpoints).endpoint : null;
-                const refl = roleName(o.reflectorEndpoint, "reflector", Boolean(o.trained || o.reflectorAdapter));
-                reflector = o.trained
+                const refl = roleName(o.reflectorEndpoint, "reflector", Boolean(o.trained || o.reflectorAdapter || o.reflectorModel));
+                reflector = o.reflectorModel
+                    ? reflectorFromModel(o.reflectorModel)
+                    : o.trained
                     ? reflectorFromTraining(o.trained)
                     : o.reflectorAdapter
                       ? reflectorFromAdapters(o.reflectorAdapter, o.correctorAdapter)
@@ -114,15 +136,18 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 parallel,
                 k: o.k,
                 instructions: parseInstructionPlan(o.instructions, pool),
-                maxTurns: o.maxTurns ?? s.maxTurns,
+                maxTurns: o.maxTurns ?? src?.maxTurns ?? s.maxTurns,
                 mode: o.mode,
-                verifier: o.verifier ?? s.verifier,
-                sampler: { temperature: o.temperature ?? s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: o.seed ?? s.seed, maxTokens: o.maxTokens ?? s.maxTokens },
-                model: o.model ?? s.model,
-                contextSize: o.contextSize ?? s.contextSize,
+                verifier: o.verifier ?? src?.verifier ?? s.verifier,
+                sampler: src
+                    ? { ...src.sampler, ...(o.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}) }
+                    : { temperature: o.temperature ?? s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: o.seed ?? s.seed, maxTokens: o.maxTokens ?? s.maxTokens },
+                model: o.model ?? src?.model ?? s.model,
+                contextSize: o.contextSize ?? src?.contextSize ?? s.contextSize,
                 reflector,
                 endpoint: generator ? endpointRef(generator) : null,
-                teacher: null
+                teacher: null,
+                turn1From: o.turn1From ?? null
             };
             if (config.verifier === "teacher" && !continuing) {
                 const name = o.teacher ?? endpoints.roles().verifier ?? endpoints.roles().teacher;

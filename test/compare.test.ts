@@ -1,11 +1,13 @@
-// Comparing two stored batch runs: every number against hand counts, alignment, warnings, the printout.
+// Comparing two stored batch runs: every number against hand counts, alignment, warnings, the printout (three-run Tab. 2: compare-tab2.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { ChatMessage, ParallelBackend } from "../src/backend/types.js";
 import { compareRuns, pairedInterval } from "../src/batch/compare.js";
-import { compareTable, formatCompare } from "../src/batch/compareTable.js";
+import { pairedBootstrap } from "../src/batch/bootstrap.js";
+import { compareMany } from "../src/batch/compareMany.js";
+import { formatCompareMany, tab2Table } from "../src/batch/compareTable.js";
 import { wilson } from "../src/batch/metrics.js";
 import { reflectorFromAdapters } from "../src/batch/reflector.js";
 import { listBatchRuns, resolveRun } from "../src/batch/runs.js";
@@ -153,24 +155,44 @@ describe("compareRuns", () => {
         expect(pairedInterval([1, -1]).ci).toEqual([-1, 1]);
     });
 
-    it("prints a side-by-side table naming what each run used", () => {
-        const r = compareRuns(A, B);
-        const t = compareTable(r);
-        expect(t.head).toEqual(["task", "N", "t1", "t2", "Δ(t1,t2)", "t1", "t2", "Δ(t1,t2)", "t2", "Δ"]);
-        expect(t.rows.map((x) => x.cells)).toEqual([
-            ["alpha", "4", "25.0", "62.5", "+37.5", "25.0", "87.5", "+62.5", "+25.0", "+25.0"],
-            ["beta", "4", "25.0", "37.5", "+12.5", "25.0", "62.5", "+37.5", "+25.0", "+25.0"],
-            ["overall", "8", "25.0", "50.0", "+25.0", "25.0", "75.0", "+50.0", "+25.0", "+25.0"]
+    it("prints the two-run case in the Tab. 2 layout, paired on identical turn 1", () => {
+        const r = compareMany([A, B]);
+        expect(r.runs.map((x) => [x.label, x.method])).toEqual([
+            ["reflect", "reflect"],
+            ["adapter.gguf", "adapter"]
         ]);
-        // Under each row its intervals (none under t1: the same frozen base model in both runs), in whole percent.
-        expect(t.rows[2]!.cis).toEqual(["", "", "", "[22,78]", "[+7,+59]", "", "[41,93]", "[+22,+78]", "[+6,+44]", "[+6,+44]"]);
-        const text = formatCompare(r);
-        expect(text).toContain("A: run-a · reflector base model · base model.gguf (000000000000)");
-        expect(text).toContain("B: run-b · reflector trained (adapter adapter.gguf) · base model.gguf");
-        expect(text).toContain("compared on 8 items done in both (0 only in A, 0 only in B)");
-        expect(text).toMatch(/overall\s+8\s+25\.0\s+50\.0\s+\+25\.0\s+25\.0\s+75\.0\s+\+50\.0\s+\+25\.0\s+\+25\.0/);
-        expect(text).toContain("B−A paired over questions");
-        expect(formatCompare(compareRuns(A, C))).toContain("warning: seeds differ: A 5, B 9");
+        // The same scripted base model and seed: every turn-1 answer is byte-identical.
+        expect(r.pairing[1]).toMatchObject({ n: 8, sharedTurn1: 8, differ: 0, sharedFailures: 6, note: null });
+        const boot = pairedBootstrap([0, 0.5, 0.5, 0, 0, 0, 0.5, 0.5]);
+        expect(r.pairing[1]!.acc2).toEqual(boot);
+        expect(boot.mean).toBeCloseTo(0.25, 12);
+        const t = tab2Table(r);
+        expect(t.head).toEqual(["", "N", "Acc@t1", "Acc@t2", "Δ(t1,t2)", "same t1", "Acc@t2 vs ref", "Δ vs ref"]);
+        const vs = `+25.0 [${Math.round(100 * boot.ci![0])},${Math.round(100 * boot.ci![1])}]`;
+        expect(t.blocks.map((b) => b.task)).toEqual(["alpha", "beta", "overall"]);
+        expect(t.blocks[2]!.lines.map((l) => l.cells)).toEqual([
+            ["reflect", "8", "25.0", "50.0 [22,78]", "+25.0 [7,59]", "ref", "", ""],
+            ["adapter.gguf", "8", "25.0", "75.0 [41,93]", "+50.0 [22,78]", "8/8", vs, vs]
+        ]);
+        // alpha: Wilson of 0.875 and of Δ 0.625 over 4 questions, in whole percent.
+        const w = (p: number) => wilson(p, 4).map((x) => Math.round(100 * x)).join(",");
+        expect(t.blocks[0]!.lines[1]!.cells.slice(0, 6)).toEqual(["adapter.gguf", "4", "25.0", `87.5 [${w(0.875)}]`, `+62.5 [${w(0.625)}]`, "4/4"]);
+        const text = formatCompareMany(r);
+        expect(text).toContain("2 runs, reference reflect (run-a)");
+        expect(text).toContain("reflect       run-a · w/ reflection (prompt-based) · base model.gguf (000000000000) · verifier oracle · k 1 · seed 5 · 8/8 items done");
+        expect(text).toContain("adapter.gguf  run-b · trained adapter adapter.gguf · reflector trained (adapter adapter.gguf) · base model.gguf");
+        expect(text).toContain("compared on the 8 items done in every run");
+        expect(text).toContain("turn 1 identical to reflect's (answer text and verdict): adapter.gguf 8/8 (6 shared turn-1 failures)");
+        expect(text).toMatch(/\n {2}adapter\.gguf\s+8\s+25\.0\s+75\.0 \[41,93\]\s+\+50\.0 \[22,78\]\s+8\/8\s+\+25\.0 \[/);
+        expect(text).toContain("vs ref interval: paired bootstrap over questions (95% percentile, 2000 resamples, seed");
+        expect(text).not.toContain("warning");
+
+        // C: another seed, and q1 right at turn 1 where A was wrong; the other answers are the same text.
+        const c = formatCompareMany(compareMany([A, C]));
+        expect(c).toContain("warning: runs run-a and run-c do not share turn 1: 1 of 7 items differ; the paired difference is over the 6 that do");
+        expect(c).toContain("warning: seeds differ: reflect 5, reflect#2 9");
+        expect(c).toContain("warning: the columns are over the 7 items done in every run: reflect has 1 more, reflect#2 has 1 more");
+        expect(c).toContain("reflect#2 ran up to t3: Acc@t3.. are in --json");
     });
 
     it("finds runs by folder or by id, lists them with their reflector, and fails in one clear line", () => {
@@ -181,9 +203,11 @@ describe("compareRuns", () => {
         expect(runs.map((x) => x.id).sort()).toEqual(["run-a", "run-b", "run-c"]);
         expect(runs.find((x) => x.id === "run-b")).toMatchObject({ items: 8, done: 8, trained: true, reflector: "trained (adapter adapter.gguf)" });
         expect(runs.find((x) => x.id === "run-a")).toMatchObject({ trained: false, reflector: "base model" });
-        const json = JSON.parse(compareJson("run-a", "run-b", sessions));
-        expect(json.overall.acc2.mean).toBeCloseTo(0.25, 12);
-        expect(json.b.reflector_files.files[0]).toMatchObject({ file: basename(adapterFile), roles: ["reflect", "correct"] });
-        expect(json.a.manifest).toBeUndefined();
+        const json = JSON.parse(compareJson(["run-a", "run-b"], { sessionsDir: sessions }));
+        expect(json.pairing[1].acc2.mean).toBeCloseTo(0.25, 12);
+        expect(json.rows.at(-1).paired[1].acc2.mean).toBeCloseTo(0.25, 12);
+        expect(json.runs[1].reflector_files.files[0]).toMatchObject({ file: basename(adapterFile), roles: ["reflect", "correct"] });
+        expect(json.runs[0].manifest).toBeUndefined();
+        expect(() => compareJson(["run-a", "run-zzz"], { sessionsDir: sessions })).toThrow(/^no batch run "run-zzz"/);
     });
 });

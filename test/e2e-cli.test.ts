@@ -1,7 +1,7 @@
 // The headless commands, run as a user runs them: a child process on the real default model.
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -73,4 +73,36 @@ describe("reflect-lab verify", () => {
         expect(err.code).toBe(2);
         expect(err.stderr).toMatch(/--choices/);
     });
+});
+
+describe("reflect-lab batch --turn1-from and --reflector-model (real model)", () => {
+    it("reuses a run's turn 1 byte for byte and reflects with a second local GGUF", async () => {
+        const e = env();
+        const work = mkdtempSync(join(tmpdir(), "rl-cross-"));
+        // A second model file: the same weights under another name, loaded as its own host.
+        const other = join(work, "reflector-copy.gguf");
+        copyFileSync(join(PROJECT_ROOT, "models", "SmolLM2-135M-Instruct.Q4_1.gguf"), other);
+        const base = join(work, "base");
+        const common = ["--k", "1", "--instructions", "random:1", "--max-tokens", "32", "-P", "2", "--seed", "9"];
+        await run(process.execPath, [cli, "batch", "--tasks", "demo", "--limit", "6", ...common, "--out", base], { env: e, timeout: 300_000 });
+        const cross = join(work, "cross");
+        const { stderr } = await run(process.execPath, [cli, "batch", "--turn1-from", base, "--reflector-model", other, "--k", "1", "--instructions", "random:1", "-P", "2", "--out", cross], { env: e, timeout: 300_000 });
+        expect(stderr).toMatch(/loading the reflect\/correct model reflector-copy\.gguf/);
+        const manifest = JSON.parse(readFileSync(join(cross, "manifest.json"), "utf8"));
+        expect(manifest.turn1_from.dir).toBe(base);
+        expect(manifest.config.reflector.crossModel).toBe(true);
+        const Database = (await import("better-sqlite3")).default;
+        const read = (dir: string, sql: string) => new Database(join(dir, "samples.sqlite"), { readonly: true }).prepare(sql).all() as { item_id: string; base?: string; record?: string }[];
+        const t1 = (json: string) => JSON.stringify((JSON.parse(json).steps as { turn: number; kind: string }[]).filter((s) => s.turn === 1 && (s.kind === "answer" || s.kind === "verify")));
+        const a = new Map(read(base, "SELECT item_id, base FROM items").map((r) => [r.item_id, t1(r.base!)]));
+        const b = read(cross, "SELECT item_id, base FROM items");
+        expect(b).toHaveLength(6);
+        for (const r of b) expect(t1(r.base!)).toBe(a.get(r.item_id));
+        const samples = read(cross, "SELECT record FROM samples").map((r) => JSON.parse(r.record!) as { steps: { kind: string; model?: { file: string } }[] });
+        expect(samples.length).toBeGreaterThan(0);
+        for (const s of samples) {
+            for (const st of s.steps.filter((x) => x.kind === "reflect" || x.kind === "correct")) expect(st.model?.file).toBe("reflector-copy.gguf");
+            expect(s.steps.find((x) => x.kind === "answer")!.model).toBeUndefined();
+        }
+    }, 600_000);
 });

@@ -1,15 +1,15 @@
-// The compare screen: lists stored batch runs, chooses A and B, shows the side-by-side table; keys from the keymap.
+// The compare screen: lists stored batch runs, picks several with space, shows the Tab. 2 table with the pairing notes; keys from the keymap.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import type { ChatMessage } from "../src/backend/types.js";
-import { reflectorFromAdapters } from "../src/batch/reflector.js";
+import { reflectorFromTraining } from "../src/batch/reflector.js";
 import { startBatch } from "../src/batch/session.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { CompareScreen } from "../views/compare/CompareScreen.js";
-import { compareReducer, initialCompareState } from "../views/compare/compareState.js";
+import { compareReducer, initialCompareState, referenceOf, type CompareAction } from "../views/compare/compareState.js";
 import { helpBarItems, matchKey } from "../views/keymap.js";
 import { tinyConfig, tinyTasks } from "./helpers/batchTasks.js";
 import { until } from "./helpers/ink.js";
@@ -23,25 +23,34 @@ afterAll(() => {
 
 const hardware = { gpu: "cpu", gpuLayers: "auto", vramCapMiB: null, threads: null } as const;
 const itemOf = (m: ChatMessage[]) => Number(/What is (\d+) \+ 1/.exec(m[0]!.content)![1]);
-/** Even items right at turn 1; corrections right only when `fixes`. */
-const model = (fixes: boolean) => (m: ChatMessage[]) => {
+/** Turn 1 right for even items (and `t1Extra`); a retry fixes q1; a correction after a reflection fixes q1 and q3 (q5 too when `all`). */
+const model = (o: { t1Extra?: number[]; all?: boolean } = {}) => (m: ChatMessage[]) => {
     const i = itemOf(m);
-    if (m.length === 1) return `Final answer: ${i % 2 === 0 ? i + 1 : 0}`;
-    if (m.at(-1)!.content.startsWith("Your answer is incorrect")) return "A reflection.";
-    return `Final answer: ${fixes ? i + 1 : 0}`;
+    if (m.length === 1) return `Final answer: ${i % 2 === 0 || o.t1Extra?.includes(i) ? i + 1 : 0}`;
+    const last = m.at(-1)!.content;
+    if (last.includes("Try again")) return `Final answer: ${i === 1 ? i + 1 : 0}`;
+    if (last.includes("Reflect on your previous answer")) return "A reflection.";
+    return `Final answer: ${i === 1 || i === 3 || o.all ? i + 1 : 0}`;
 };
+const pause = () => new Promise((r) => setTimeout(r, 5)); // distinct created_at: the list is newest first
 
 beforeAll(async () => {
     const file = tinyTasks(join(sessions, "tiny.jsonl"), 6);
-    await startBatch({ config: tinyConfig(file, { parallel: 2 }), out: join(sessions, "run-base"), hardware, backend: scriptedParallel(2, model(false)) });
-    await new Promise((r) => setTimeout(r, 5));
-    const adapter = join(sessions, "lora.gguf");
-    writeFileSync(adapter, "adapter");
-    await startBatch({ config: tinyConfig(file, { parallel: 2, reflector: reflectorFromAdapters(adapter) }), out: join(sessions, "run-trained"), hardware, backend: scriptedParallel(2, model(false)), roles: { reflect: scriptedParallel(2, model(true)), correct: scriptedParallel(2, model(true)) } });
+    await startBatch({ config: tinyConfig(file, { parallel: 2, mode: "retry" }), out: join(sessions, "run-retry"), hardware, backend: scriptedParallel(2, model()) });
+    await pause();
+    await startBatch({ config: tinyConfig(file, { parallel: 2 }), out: join(sessions, "run-reflect"), hardware, backend: scriptedParallel(2, model()) });
+    await pause();
+    const train = join(sessions, "train-one");
+    mkdirSync(train);
+    writeFileSync(join(train, "lora.gguf"), "adapter");
+    writeFileSync(join(train, "result.json"), JSON.stringify({ setting: "one-stage", base: { file: "model.gguf", sha256: "0".repeat(64) }, reflector: { adapter: "lora.gguf" }, corrector: { adapter: "lora.gguf" } }));
+    // Its turn 1 differs on q5 (right here, wrong in the others); its corrections fix every odd item.
+    const trained = scriptedParallel(2, model({ all: true }));
+    await startBatch({ config: tinyConfig(file, { parallel: 2, reflector: reflectorFromTraining(train) }), out: join(sessions, "run-trained"), hardware, backend: scriptedParallel(2, model({ t1Extra: [5] })), roles: { reflect: trained, correct: trained } });
 });
 
 describe("compare screen", () => {
-    it("chooses A and B from the stored runs, shows the table with intervals, swaps, and steps back with esc", async () => {
+    it("picks several runs with space, shows them as Tab. 2 with the pairing notes, switches the reference, and steps back with esc", async () => {
         let back = 0;
         let quit = 0;
         const ui = render(<CompareScreen sessionsDir={sessions} onBack={() => back++} onQuit={() => quit++} />);
@@ -51,53 +60,76 @@ describe("compare screen", () => {
             await new Promise((r) => setTimeout(r, 25));
         };
         try {
-            let f = await until(frame, (x) => x.includes("choose run A"), "the run list");
-            // Newest first: the trained run, then the base run.
-            expect(f).toMatch(/› {3}run-trained\s+6\/6\s+tiny\s+trained \(adapter lora\.gguf\)/);
-            expect(f).toMatch(/run-base\s+6\/6\s+tiny\s+base model/);
-            expect(f).toContain("↑↓ select · enter choose");
+            let f = await until(frame, (x) => x.includes("pick runs with space"), "the run list");
+            // Newest first, each with its Tab. 2 method.
+            expect(f).toMatch(/› \[ \]\s+run-trained\s+6\/6\s+tiny\s+one-stage\s+trained train-one \(adapter lora\.gguf\)/);
+            expect(f).toMatch(/\[ \]\s+run-reflect\s+6\/6\s+tiny\s+reflect/);
+            expect(f).toMatch(/\[ \]\s+run-retry\s+6\/6\s+tiny\s+retry/);
+            expect(f).toContain("↑↓ select · space pick · enter compare");
+            expect(f).not.toContain("s reference");
+            // Pick retry, then reflect, then the trained run: the rows follow that order, retry is the reference.
             await press("\x1B[B");
-            await press("\r");
-            f = await until(frame, (x) => x.includes("choose run B"), "choosing B");
-            expect(f).toMatch(/A run-base/);
-            // B cannot be A.
             await press("\x1B[B");
-            await press("\r");
-            f = await until(frame, (x) => x.includes("choose another run than A"), "the refusal");
+            await press(" ");
+            await press("\x1B[B");
+            await press(" ");
             await press("\x1B[A");
+            await press("\x1B[A");
+            await press(" ");
+            f = await until(frame, (x) => x.includes("3 picked"), "three picks");
+            expect(f).toMatch(/\[3\]\s+run-trained/);
+            expect(f).toMatch(/\[2\]\s+run-reflect/);
+            expect(f).toMatch(/\[1\]\s+run-retry/);
             await press("\r");
-            f = await until(frame, (x) => x.includes("A vs B on the same questions"), "the table");
-            expect(f).toContain("A · base model");
-            expect(f).toContain("B · trained (adapter lora");
-            expect(f).toContain("B run-trained · reflector trained (adapter lora.gguf) · base model.gguf");
-            expect(f).toContain("compared on 6 items done in both (0 only in A, 0 only in B)");
-            // even: right at t1 in both; odd: the trained corrector fixes all three.
-            expect(f).toMatch(/even\s+3\s+100\.0\s+100\.0\s+\+0\.0\s+100\.0\s+100\.0\s+\+0\.0\s+\+0\.0\s+\+0\.0/);
-            expect(f).toMatch(/odd\s+3\s+0\.0\s+0\.0\s+\+0\.0\s+0\.0\s+100\.0\s+\+100\.0\s+\+100\.0\s+\+100\.0/);
-            expect(f).toMatch(/overall\s+6\s+50\.0\s+50\.0\s+\+0\.0\s+50\.0\s+100\.0\s+\+50\.0\s+\+50\.0\s+\+50\.0/);
-            expect(f).toContain("[+6,+94]"); // B−A overall: diffs 0,0,0,1,1,1 → ½ ± 1.96·√(0.3)/√6
-            expect(f).toContain("95% intervals");
-            expect(f).toContain("s swap");
-            expect(f).not.toContain("⚠");
+            f = await until(frame, (x) => x.includes("Tab. 2 · 3 runs"), "the table");
+            expect(f).toMatch(/retry\s+ref run-retry · w\/o reflection/);
+            expect(f).toMatch(/one-stage\s+run-trained · one-stage \(self-training\)/);
+            expect(f).toContain("compared on the 6 items done in every run");
+            const flat = f.replace(/\s*│\s*\n?\s*│?\s*/g, " ").replace(/\s+/g, " ");
+            expect(flat).toContain("turn 1 identical to retry's (answer text and verdict): reflect 6/6 (3 shared turn-1 failures) · one-stage 5/6 (2 shared turn-1 failures)");
+            expect(flat).toContain("⚠ runs run-retry and run-trained do not share turn 1: 1 of 6 items differ; the paired difference is over the 5 that do");
+            expect(f).toMatch(/N\s+Acc@t1\s+Acc@t2\s+Δ\(t1,t2\)\s+same t1\s+Acc@t2 vs ref\s+Δ vs ref/);
+            const overall = f.slice(f.indexOf("overall"));
+            // retry: t2 4/6; reflect 5/6, +1/6 paired over 6; one-stage t1 4/6, t2 6/6, +1/5 paired over the 5 sharing turn 1.
+            expect(overall).toMatch(/retry\s+6\s+50\.0\s+66\.7 \[\d+,\d+\]\s+\+16\.7 \[\d+,\d+\]\s+ref/);
+            expect(overall).toMatch(/reflect\s+6\s+50\.0\s+83\.3 \[\d+,\d+\]\s+\+33\.3 \[\d+,\d+\]\s+6\/6\s+\+16\.7 \[/);
+            expect(overall).toMatch(/one-stage\s+6\s+66\.7\s+100\.0 \[\d+,100\]\s+\+33\.3 \[\d+,\d+\]\s+5\/6\s+\+20\.0 \[/);
+            expect(f).toContain("vs ref interval: paired bootstrap over questions (95% percentile, 2000 resamples");
+            expect(f).toContain("s reference");
 
+            // s: the next picked run (reflect) becomes the reference.
             await press("s");
-            f = await until(frame, (x) => x.includes("A · trained"), "swapped");
-            expect(f).toMatch(/overall\s+6\s+50\.0\s+100\.0\s+\+50\.0\s+50\.0\s+50\.0\s+\+0\.0\s+-50\.0\s+-50\.0/);
+            f = await until(frame, (x) => /reflect\s+ref run-reflect/.test(x), "reflect as the reference");
+            expect(f.slice(f.indexOf("overall"))).toMatch(/retry\s+6\s+50\.0\s+66\.7 \[\d+,\d+\]\s+\+16\.7 \[\d+,\d+\]\s+6\/6\s+-16\.7 \[/);
+            expect(f).toContain("turn 1 identical to reflect's");
 
             await press("?");
             await until(frame, (x) => x.includes("keys") && x.includes("? or esc closes"), "the help overlay");
             await press("\x1B");
-            await until(frame, (x) => x.includes("A vs B"), "the table again");
+            await until(frame, (x) => x.includes("Tab. 2 · 3 runs"), "the table again");
 
             await press("\x1B");
-            f = await until(frame, (x) => x.includes("choose run B"), "back to choosing B");
-            await press("\x1B");
-            await until(frame, (x) => x.includes("choose run A"), "back to choosing A");
+            f = await until(frame, (x) => x.includes("pick runs with space"), "back to picking, picks kept");
+            expect(f).toMatch(/\[1\]\s+run-retry/);
             expect(back).toBe(0);
             await press("\x1B");
             expect(back).toBe(1);
             await press("q");
             expect(quit).toBe(1);
+        } finally {
+            ui.unmount();
+        }
+    });
+
+    it("compares the selected run alone when nothing is picked", async () => {
+        const ui = render(<CompareScreen sessionsDir={sessions} onBack={() => {}} onQuit={() => {}} />);
+        try {
+            await until(() => ui.lastFrame() ?? "", (x) => x.includes("pick runs"), "the run list");
+            ui.stdin.write("\r");
+            const f = await until(() => ui.lastFrame() ?? "", (x) => x.includes("Tab. 2 · 1 run,"), "a one-run table");
+            expect(f).toMatch(/one-stage\s+ref run-trained/);
+            expect(f).not.toContain("turn 1 identical");
+            expect(f).not.toContain("s reference");
         } finally {
             ui.unmount();
         }
@@ -118,30 +150,42 @@ describe("compare screen", () => {
     it("keeps its keys in the one keymap and its state in a pure reducer", () => {
         const none = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
         expect(matchKey("compare", "", { ...none, escape: true })?.id).toBe("compare.back");
-        expect(matchKey("compare", "s", none)?.id).toBe("compare.swap");
+        expect(matchKey("compare", " ", none)?.id).toBe("compare.toggle");
+        expect(matchKey("compare", "s", none)?.id).toBe("compare.reference");
         expect(matchKey("compare", "q", none)?.id).toBe("quit");
         expect(matchKey("lab", "s", none)?.id).toBe("settings");
-        expect(helpBarItems("compare").map((i) => i.id)).toEqual(["compare.up", "compare.choose", "compare.swap", "compare.reload", "compare.back", "help", "quit"]);
+        expect(helpBarItems("compare").map((i) => i.id)).toEqual(["compare.up", "compare.toggle", "compare.choose", "compare.reference", "compare.reload", "compare.back", "help", "quit"]);
 
         const run = (id: string) => ({ dir: `/r/${id}`, id, createdAt: id, tasks: "t", items: 1, done: 1, samples: 0, model: "m", mode: "reflect" as const, verifier: "oracle" as const, seed: 1, reflector: "base model", trained: false });
-        let s = initialCompareState([run("x"), run("y")]);
-        const step = (type: "up" | "down" | "choose" | "back" | "swap") => {
-            const n = compareReducer(s, { type });
+        let s = initialCompareState([run("x"), run("y"), run("z")]);
+        const step = (type: Exclude<CompareAction["type"], "reload">) => {
+            const n = compareReducer(s, { type } as CompareAction);
             if (n === "exit") throw new Error("exit");
             s = n;
         };
+        step("toggle");
+        expect(s).toMatchObject({ phase: "pick", picked: ["/r/x"], sel: 1 });
+        step("down");
+        step("toggle");
+        expect(s).toMatchObject({ picked: ["/r/x", "/r/z"], sel: 0 });
+        step("toggle"); // x again: unpicked
+        expect(s.picked).toEqual(["/r/z"]);
+        step("toggle");
+        expect(s.picked).toEqual(["/r/z", "/r/x"]);
         step("choose");
-        expect(s).toMatchObject({ phase: "pickB", a: "/r/x", sel: 1 });
-        step("choose");
-        expect(s).toMatchObject({ phase: "table", a: "/r/x", b: "/r/y" });
-        step("swap");
-        expect(s).toMatchObject({ a: "/r/y", b: "/r/x" });
-        // A vanished run on reload sends the user back to choosing.
-        const r = compareReducer(s, { type: "reload", runs: [run("y")] });
-        expect(r).toMatchObject({ phase: "pickB", a: "/r/y", b: null });
+        expect(s).toMatchObject({ phase: "table" });
+        expect(referenceOf(s)).toBe("/r/z");
+        step("reference");
+        expect(referenceOf(s)).toBe("/r/x");
+        step("reference");
+        expect(referenceOf(s)).toBe("/r/z");
+        // A vanished run on reload is dropped from the picks; with none left, back to picking.
+        const r = compareReducer(s, { type: "reload", runs: [run("x"), run("y")] });
+        expect(r).toMatchObject({ phase: "table", picked: ["/r/x"], message: "1 picked run vanished" });
+        expect(referenceOf(r as typeof s)).toBe("/r/x");
+        expect(compareReducer(s, { type: "reload", runs: [run("y")] })).toMatchObject({ phase: "pick", picked: [] });
         step("back");
-        step("back");
-        expect(s.phase).toBe("pickA");
+        expect(s.phase).toBe("pick");
         expect(compareReducer(s, { type: "back" })).toBe("exit");
     });
 });

@@ -80,7 +80,7 @@ export const KEYMAP: KeyBinding[] = [
     { id: "batchStop", keys: "q/ctrl+c", description: "stop the batch run (items in flight run again on --resume)", bar: "stop", barKeys: "q", when: ["batch"], match: (i, k) => i === "q" || (k.ctrl && i === "c") },
     { id: "curate", keys: "c", description: "curate training sets (D+, D±, D_pref) from batch runs", when: ["lab"], match: (i) => i === "c" },
     { id: "train", keys: "t", description: "training: launch SFT/DPO, watch loss live, past training runs", when: ["lab"], match: (i) => i === "t" },
-    { id: "compare", keys: "m", description: "measure: compare two batch runs (base vs trained reflector) side by side", when: ["lab"], match: (i) => i === "m" },
+    { id: "compare", keys: "m", description: "measure: batch runs (retry, reflect, trained) as the paper's Tab. 2, paired on identical turn 1", when: ["lab"], match: (i) => i === "m" },
     ...CURATE_KEYS,
     ...TRAINING_KEYS,
     ...COMPARE_KEYS,

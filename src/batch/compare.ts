@@ -17,6 +17,10 @@ import type { ItemOutcome } from "./types.js";
  * metrics.ts's definition (the mean over its sampled chains of the answer standing at turn t);
  * d_i = score_B(i) - score_A(i); the interval is the normal approximation mean(d) ± 1.96·sd(d)/√n
  * (sd with n-1; none for n < 2). Deterministic; rough for small N.
+ *
+ * This is the two-run primitive over every item done in both (kept for library callers). The CLI and
+ * the compare screen use compareMany.ts: any number of runs in the paper's Tab. 2 layout, with the
+ * difference paired only over items whose turn 1 is byte-identical (pairing.ts) and a bootstrap interval.
  */
 export interface CompareSide {
     dir: string;
@@ -79,12 +83,12 @@ export const INTERVALS_NOTE = "95% intervals: Acc@t and Δ Wilson (Δ paired-nor
 const Z = 1.96;
 
 /** A question's own Acc@t for t = 1..maxTurns: metrics.ts's definition applied to one item. */
-function itemScores(o: ItemOutcome, maxTurns: number): number[] {
+export function itemScores(o: ItemOutcome, maxTurns: number): number[] {
     return computeMetrics([o], maxTurns).overall.accByTurn;
 }
 
 /** Score at turn 2 (turn 1 for a one-turn run: nothing can change after it). */
-const at2 = (scores: number[]) => scores[Math.min(1, scores.length - 1)]!;
+export const at2 = (scores: number[]) => scores[Math.min(1, scores.length - 1)]!;
 
 export function pairedInterval(d: number[]): PairedDifference {
     const n = d.length;
@@ -96,7 +100,7 @@ export function pairedInterval(d: number[]): PairedDifference {
     return { mean, ci: [Math.max(-1, mean - half), Math.min(1, mean + half)], n };
 }
 
-function side(dir: string, store: RunStore): { side: CompareSide; outcomes: ItemOutcome[] } {
+function side(dir: string, store: RunStore): LoadedSide {
     const manifest = readRunManifest(dir);
     if (manifest.schema !== RUN_SCHEMA) throw new Error(`${dir} is not a batch run (manifest schema ${manifest.schema ?? "missing"})`);
     const outcomes = store.outcomes();
@@ -115,7 +119,8 @@ function side(dir: string, store: RunStore): { side: CompareSide; outcomes: Item
     };
 }
 
-function runMetrics(outcomes: ItemOutcome[], scores: number[][], maxTurns: number): RunMetrics {
+/** Acc@t with Wilson intervals and Δ(t1,t2) with its interval, over the given items (`scores` = their itemScores). */
+export function runMetrics(outcomes: ItemOutcome[], scores: number[][], maxTurns: number): RunMetrics {
     const m = computeMetrics(outcomes, maxTurns).overall;
     const d = scores.map((s) => at2(s) - s[0]!);
     const delta = at2(m.accByTurn) - m.accByTurn[0]!;
@@ -157,40 +162,62 @@ function row(task: string, pairs: Pair[], maxA: number, maxB: number): CompareRo
     };
 }
 
-function warningsOf(a: CompareSide, b: CompareSide, aligned: number, onlyA: number, onlyB: number, taskMismatch: number): string[] {
+/**
+ * What differs between two runs' configs that makes comparing them unfair (not the item alignment).
+ * `names` label the runs in the messages; `mode` is left out when `skipMode` (Tab. 2 compares modes on purpose);
+ * `afterTasks` is put after the task-set line (compareRuns' task-name mismatch).
+ */
+export function configDifferences(a: CompareSide, b: CompareSide, o: { names?: { a: string; b: string }; skipMode?: boolean; afterTasks?: string[] } = {}): string[] {
+    const { names = { a: "A", b: "B" }, skipMode = false, afterTasks = [] } = o;
     const w: string[] = [];
+    const [A, B] = [names.a, names.b];
     const ca = a.manifest.config;
     const cb = b.manifest.config;
     const differ = (x: unknown, y: unknown) => JSON.stringify(x) !== JSON.stringify(y);
-    if (a.manifest.model.sha256 !== b.manifest.model.sha256) w.push(`base models differ: A ${a.model.file} (${a.model.sha256.slice(0, 12)}), B ${b.model.file} (${b.model.sha256.slice(0, 12)})`);
-    if (ca.sampler.seed !== cb.sampler.seed) w.push(`seeds differ: A ${ca.sampler.seed}, B ${cb.sampler.seed}`);
+    if (a.manifest.model.sha256 !== b.manifest.model.sha256) w.push(`base models differ: ${A} ${a.model.file} (${a.model.sha256.slice(0, 12)}), ${B} ${b.model.file} (${b.model.sha256.slice(0, 12)})`);
+    if (ca.sampler.seed !== cb.sampler.seed) w.push(`seeds differ: ${A} ${ca.sampler.seed}, ${B} ${cb.sampler.seed}`);
     const sampler = (Object.keys(ca.sampler) as (keyof typeof ca.sampler)[]).filter((k) => k !== "seed" && differ(ca.sampler[k], cb.sampler[k]));
     if (sampler.length) w.push(`sampler settings differ: ${sampler.map((k) => `${k} ${ca.sampler[k]} vs ${cb.sampler[k]}`).join(", ")}`);
     if (a.manifest.tasks.ids_sha256 !== b.manifest.tasks.ids_sha256 || differ(ca.limit, cb.limit))
-        w.push(`task sets differ: A ${a.manifest.tasks.name} (${a.items} items), B ${b.manifest.tasks.name} (${b.items} items)`);
-    if (taskMismatch) w.push(`${taskMismatch} aligned items have another task name in B (A's is used)`);
-    if (ca.maxTurns !== cb.maxTurns) w.push(`maxTurns differ: A ${ca.maxTurns}, B ${cb.maxTurns}`);
-    if (ca.verifier !== cb.verifier) w.push(`verifiers differ: A ${ca.verifier}, B ${cb.verifier}`);
-    if (ca.mode !== cb.mode) w.push(`modes differ: A ${ca.mode}, B ${cb.mode}`);
-    if (ca.k !== cb.k) w.push(`k differs: A ${ca.k}, B ${cb.k}`);
-    if (differ(ca.instructions, cb.instructions)) w.push(`instruction plans differ: A ${JSON.stringify(ca.instructions)}, B ${JSON.stringify(cb.instructions)}`);
+        w.push(`task sets differ: ${A} ${a.manifest.tasks.name} (${a.items} items), ${B} ${b.manifest.tasks.name} (${b.items} items)`);
+    w.push(...afterTasks);
+    if (ca.maxTurns !== cb.maxTurns) w.push(`maxTurns differ: ${A} ${ca.maxTurns}, ${B} ${cb.maxTurns}`);
+    if (ca.verifier !== cb.verifier) w.push(`verifiers differ: ${A} ${ca.verifier}, ${B} ${cb.verifier}`);
+    if (!skipMode && ca.mode !== cb.mode) w.push(`modes differ: ${A} ${ca.mode}, ${B} ${cb.mode}`);
+    if (ca.k !== cb.k) w.push(`k differs: ${A} ${ca.k}, ${B} ${cb.k}`);
+    // A retry run has no instructions to differ in.
+    if (ca.mode !== "retry" && cb.mode !== "retry" && differ(ca.instructions, cb.instructions)) w.push(`instruction plans differ: ${A} ${JSON.stringify(ca.instructions)}, ${B} ${JSON.stringify(cb.instructions)}`);
+    return w;
+}
+
+function warningsOf(a: CompareSide, b: CompareSide, aligned: number, onlyA: number, onlyB: number, taskMismatch: number): string[] {
+    const w = configDifferences(a, b, { afterTasks: taskMismatch ? [`${taskMismatch} aligned items have another task name in B (A's is used)`] : [] });
     if (onlyA || onlyB) w.push(`only the ${aligned} items done in both runs are compared: ${onlyA} done only in A, ${onlyB} done only in B`);
     return w;
+}
+
+/** A run loaded for comparing: what it used, and its done items' outcomes in run order. */
+export interface LoadedSide {
+    side: CompareSide;
+    outcomes: ItemOutcome[];
+}
+
+/** Opens a run folder (checked to be a batch run), reads its side and outcomes, and closes it. */
+export function loadSide(dir: string): LoadedSide {
+    if (!RunStore.exists(dir)) throw new Error(`${dir} is not a batch run (no manifest.json)`);
+    const store = RunStore.open(dir);
+    try {
+        return side(dir, store);
+    } finally {
+        store.close();
+    }
 }
 
 /** Compares two batch runs on the items done in both. */
 export function compareRuns(dirA: string, dirB: string): CompareResult {
     for (const d of [dirA, dirB]) if (!RunStore.exists(d)) throw new Error(`${d} is not a batch run (no manifest.json)`);
-    const load = (dir: string) => {
-        const store = RunStore.open(dir);
-        try {
-            return side(dir, store);
-        } finally {
-            store.close();
-        }
-    };
-    const A = load(dirA);
-    const B = load(dirB);
+    const A = loadSide(dirA);
+    const B = loadSide(dirB);
     const byId = new Map(B.outcomes.map((o) => [o.itemId, o]));
     const pairs: Pair[] = [];
     let taskMismatch = 0;

@@ -112,6 +112,21 @@ export function formatReport(r: MetricsReport): string {
         return [name, String(m.n), String(m.samples), ...m.accByTurn.map(pct), (m.delta >= 0 ? "+" : "") + pct(m.delta), String(m.flips.correctToIncorrect), String(m.flips.incorrectToCorrect), `[${pct(ci[0])}, ${pct(ci[1])}]`];
     };
     const rows = [head, ...Object.entries(r.perTask).map(([t, m]) => row(t, m)), row("overall", r.overall)];
-    const widths = head.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
+    return `${alignTable(rows)}\n\n${formatIntervals(r)}`;
+}
+
+/**
+ * The 95% Wilson interval of every Acc@t, per task and overall: the main table has room for the
+ * last turn's only, and a multi-turn run (the paper's Fig. 4, up to 6 turns) needs each turn's.
+ */
+export function formatIntervals(r: MetricsReport): string {
+    const head = ["95% CI", ...Array.from({ length: r.maxTurns }, (_, i) => `Acc@t${i + 1}`)];
+    const row = (name: string, m: Metrics) => [name, ...m.ciByTurn.map(([lo, hi]) => `[${pct(lo)}, ${pct(hi)}]`)];
+    return alignTable([head, ...Object.entries(r.perTask).map(([t, m]) => row(t, m)), row("overall", r.overall)]);
+}
+
+/** First column left-aligned, the others right-aligned, two spaces apart. */
+function alignTable(rows: string[][]): string {
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
     return rows.map((x) => x.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
 }

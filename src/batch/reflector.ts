@@ -55,6 +55,11 @@ export function reflectorFromAdapters(reflectAdapter: string, correctAdapter?: s
     return { reflect: { adapter: resolve(reflectAdapter) }, correct: { adapter: resolve(correctAdapter ?? reflectAdapter) } };
 }
 
+/** `--reflector-model`: another local GGUF reflects and corrects over the generator's turn 1 (paper Tab. 5, cross-model reflectors). */
+export function reflectorFromModel(path: string): ReflectorSpec {
+    return { crossModel: true, reflect: { model: resolve(path) }, correct: { model: resolve(path) } };
+}
+
 /** `--reflector-endpoint`: an OpenAI-compatible endpoint reflects and corrects; turn 1 stays with the run's generator. */
 export function reflectorFromEndpoint(ref: EndpointRef): ReflectorSpec {
     return { reflect: { endpoint: { ...ref } }, correct: { endpoint: { ...ref } } };
@@ -139,7 +144,7 @@ export function describeReflector(spec: ReflectorSpec | null | undefined): strin
     if (!spec) return "base model";
     const same = JSON.stringify(spec.reflect) === JSON.stringify(spec.correct);
     const roles = same ? roleText(spec.reflect) : `reflect: ${roleText(spec.reflect)}, correct: ${roleText(spec.correct)}`;
-    const trained = spec.source || ROLES.some((r) => spec[r].adapter || spec[r].model);
+    const trained = spec.source || (!spec.crossModel && ROLES.some((r) => spec[r].adapter || spec[r].model));
     return trained ? `trained${spec.source ? ` ${basename(spec.source)}` : ""} (${roles})` : roles;
 }
 

@@ -9,6 +9,7 @@ import { formatInstructionPlan, instructionsFor } from "./plan.js";
 import type { TeacherTemplates } from "../teacher/templates.js";
 import { baseMismatch, describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
+import type { Turn1Source } from "./turn1From.js";
 import type { BatchConfig, BatchEvent, ItemOutcome, ItemResult, SlotPhase } from "./types.js";
 
 export interface BatchRunOptions {
@@ -29,6 +30,8 @@ export interface BatchRunOptions {
     templates: TurnTemplates;
     pool: InstructionPool;
     oracle: OracleFn;
+    /** `--turn1-from`: each item's turn 1 is taken from this run's stored record instead of generated. */
+    turn1?: Turn1Source;
     /** Rerun only the items whose stored status is "error". */
     retryErrors?: boolean;
     onEvent?: (e: BatchEvent) => void;
@@ -151,8 +154,12 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                     emit({ type: "slot", slot, phase: "question", itemId: next.item.id, question: next.item.question });
                     answering++;
                     try {
-                        job.base = planned(new ReflectionLoop(next.item, cfg, { backend, roles: rolesOf(slot), teacher: o.teacher, teacherTemplates: o.teacherTemplates, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false }), o.config);
-                        if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
+                        const deps: LoopDeps = { backend, roles: rolesOf(slot), teacher: o.teacher, teacherTemplates: o.teacherTemplates, templates: o.templates, pool: o.pool, oracle: o.oracle, runId: o.runId, onEvent: slotEvents(job, slot, emit), stream: false };
+                        if (o.turn1) job.base = planned(ReflectionLoop.fromStoredTurn1(next.item, cfg, deps, o.turn1.record(next.item.id)), o.config);
+                        else {
+                            job.base = planned(new ReflectionLoop(next.item, cfg, deps), o.config);
+                            if (!(await runLoop(job.base, 2, loops))) break; // aborted: the item stays missing, for --resume
+                        }
                     } catch (e) {
                         if (o.signal?.aborted) break;
                         job.error = (e as Error).message;
@@ -254,4 +261,6 @@ export interface RunManifest {
     versions: Record<string, string>;
     /** The isolation code answers ran in (runs with code tasks; absent in older runs). */
     code_sandbox?: string;
+    /** `--turn1-from`: the run whose stored turn 1 this run reuses (absent: turn 1 was generated here). */
+    turn1_from?: { dir: string; id: string } | null;
 }

@@ -21,6 +21,7 @@ import type { TaskSet } from "../tasks/types.js";
 import { hashReflector, reflectorChange, roleEndpoints, roleModels, type ReflectorManifest } from "./reflector.js";
 import { runBatch, type BatchSummary, type RunManifest } from "./runner.js";
 import { RunStore } from "./store.js";
+import { checkTurn1Model, openTurn1Source, type Turn1Source } from "./turn1From.js";
 import type { BatchConfig, BatchEvent } from "./types.js";
 
 export interface BatchRequest {
@@ -88,7 +89,7 @@ export function tasksDifference(stored: string[], given: string[]): string | nul
 }
 
 /** Configs (and manifests) from before trained reflectors or endpoints have no `reflector`/`endpoint`: the local base model. */
-export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null, endpoint: c.endpoint ?? null, teacher: c.teacher ?? null });
+export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null, endpoint: c.endpoint ?? null, teacher: c.teacher ?? null, turn1From: c.turn1From ?? null });
 
 /**
  * Starts (or resumes) a batch run: validates the run folder against its manifest, loads tasks,
@@ -129,6 +130,30 @@ async function startLocked(req: BatchRequest, runDir: string): Promise<BatchSumm
         if (manifest.prompts_sha256 !== promptsHash) throw new Error(`the prompts changed since this run started (prompts/ sha256 ${promptsHash.slice(0, 12)} vs ${manifest.prompts_sha256.slice(0, 12)}); resuming would mix templates. Restore them or start a new run.`);
         if (manifest.tasks.ids_sha256 !== idsHash(tasks)) throw new Error(`the task files no longer give the same items as when this run started (${manifest.tasks.items} items then, ${tasks.items.length} now)`);
     }
+    // Checked before any model loads: the source must have made turn 1 exactly as this run would.
+    const turn1 = config.turn1From ? openTurn1Source(config.turn1From, config, promptsHash, tasks) : undefined;
+    try {
+        return await runWith(req, runDir, { manifest, config, tasks, templates, pool, promptsHash, codeSandbox, promptsDir, turn1 });
+    } finally {
+        turn1?.close();
+    }
+}
+
+interface Prepared {
+    manifest: RunManifest | null;
+    config: BatchConfig;
+    tasks: TaskSet;
+    templates: ReturnType<typeof loadTurnTemplates>;
+    pool: ReturnType<typeof loadInstructionPool>;
+    promptsHash: string;
+    codeSandbox: string | null;
+    promptsDir: string;
+    turn1: Turn1Source | undefined;
+}
+
+async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<BatchSummary & { runDir: string; manifest: RunManifest }> {
+    let { manifest } = p;
+    const { config, tasks, templates, pool, promptsHash, codeSandbox, promptsDir, turn1 } = p;
     // Hashed before any model loads: a missing or changed adapter fails fast.
     const reflector: ReflectorManifest | null = config.reflector ? await hashReflector(config.reflector) : null;
     if (manifest) {
@@ -155,6 +180,7 @@ async function startLocked(req: BatchRequest, runDir: string): Promise<BatchSumm
         }
         const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, backend instanceof LlamaHost ? backend : null) : undefined);
         const b = backend.info;
+        if (turn1) checkTurn1Model(turn1, b.modelSha256, b.modelFile);
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
         if (!manifest) {
             manifest = {
@@ -168,11 +194,12 @@ async function startLocked(req: BatchRequest, runDir: string): Promise<BatchSumm
                 prompts_sha256: promptsHash,
                 tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
                 versions: versions(),
-                ...(codeSandbox ? { code_sandbox: codeSandbox } : {})
+                ...(codeSandbox ? { code_sandbox: codeSandbox } : {}),
+                turn1_from: turn1 ? { dir: turn1.dir, id: turn1.id } : null
             };
             RunStore.writeManifest(runDir, manifest);
         }
-        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, roles, teacher, teacherTemplates: teacher ? loadTeacherTemplates(promptsDir) : undefined, templates, pool, oracle: itemOracle, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
+        const summary = await runBatch({ runDir, runId: manifest.id, config, tasks, backend, roles, teacher, teacherTemplates: teacher ? loadTeacherTemplates(promptsDir) : undefined, templates, pool, oracle: itemOracle, turn1, retryErrors: req.retryErrors, onEvent: req.onEvent, signal: req.signal });
         return { ...summary, runDir, manifest };
     } finally {
         for (const h of hosts) await h.dispose();
@@ -206,7 +233,7 @@ async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: Para
         for (const role of r.roles) roles[role] = host;
     }
     for (const m of roleModels(config.reflector!)) {
-        req.onProgress?.(`loading the trained ${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
+        req.onProgress?.(`loading the ${config.reflector!.crossModel ? "" : "trained "}${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
         // An adapter goes on the base model already in memory (its own context); a whole GGUF loads on its own.
         const host = m.kind === "adapter" && base ? await base.withAdapter([{ path: m.path }]) : await LlamaHost.load({
             ...hostOptions(config, req),

@@ -35,6 +35,11 @@ export interface BatchConfig {
     endpoint?: EndpointRef | null;
     /** The endpoint that judges answers when `verifier` is "teacher" (never the key); null otherwise. */
     teacher?: EndpointRef | null;
+    /**
+     * `--turn1-from`: the run folder (absolute) whose stored turn-1 attempts and verdicts this run reuses
+     * instead of generating them; null = turn 1 is generated here. Optional like `reflector`.
+     */
+    turn1From?: string | null;
 }
 
 /**
@@ -56,6 +61,8 @@ export interface ReflectorSpec {
     source?: string;
     /** The base model the training started from, as its result.json names it (checked against the run's model, a warning only). */
     base?: { file: string; sha256: string };
+    /** `--reflector-model`: a different (untrained) model reflects and corrects, not a trained one. */
+    crossModel?: boolean;
     reflect: RoleModelSpec;
     correct: RoleModelSpec;
 }

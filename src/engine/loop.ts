@@ -250,6 +250,28 @@ export class ReflectionLoop {
         return child;
     }
 
+    /**
+     * A loop that continues from another run's stored turn 1 (the paper's protocol: turn 1 by the frozen
+     * base, shared byte for byte between the runs compared): the stored answer and verify steps, the
+     * ground truth and the conversation are taken as they are; no model call is made for them.
+     */
+    static fromStoredTurn1(item: TaskItem, config: LoopConfig, deps: LoopDeps, stored: ItemRecord): ReflectionLoop {
+        const loop = new ReflectionLoop(item, config, deps);
+        const answer = stored.steps.find((st) => st.kind === "answer" && st.turn === 1 && !st.superseded);
+        const verify = stored.steps.find((st) => st.kind === "verify" && st.turn === 1 && !st.superseded);
+        if (!answer?.messages || answer.output === undefined || !verify?.verdict || stored.correct_by_turn[0] === undefined) throw new Error(`the stored record of ${item.id} has no complete turn 1 (answer and verdict)`);
+        const turn1 = structuredClone([answer, verify]);
+        loop.record.steps = turn1;
+        loop.record.correct_by_turn = [stored.correct_by_turn[0]];
+        loop.record.started_at = stored.started_at;
+        loop.lastAttempt = answer.output;
+        loop.lastTruncated = answer.stop_reason === "maxTokens";
+        loop.conversation = [...structuredClone(answer.messages), { role: "assistant", content: answer.output }];
+        loop.state = { kind: "judged", turn: 1, correct: verify.verdict.correct };
+        if (verify.verdict.correct || config.maxTurns <= 1) loop.finish();
+        return loop;
+    }
+
     private emit(e: EngineEvent): void {
         this.deps.onEvent?.(e);
     }

@@ -169,7 +169,13 @@ function toItem(raw: unknown, file: string, line: number, defaultTask: string): 
         entry_point = /^\s*def\s+([A-Za-z_]\w*)\s*\(/m.exec(answer!)?.[1] ?? null;
     }
 
-    return { id: (id as string).trim(), task, family, question, choices, answer: answer!, answer_index, tests, test_setup, entry_point };
+    // Several accepted golds (BIG-bench text targets); written back by exports such as evolve's split files.
+    let answers: string[] | undefined;
+    if (o.answers !== undefined && o.answers !== null) {
+        if (!Array.isArray(o.answers) || o.answers.some((a) => typeof a !== "string")) fail("answers", `expected an array of strings or null, got ${describe(o.answers)}`);
+        answers = o.answers as string[];
+    }
+    return { id: (id as string).trim(), task, family, question, choices, answer: answer!, answer_index, tests, test_setup, entry_point, ...(answers ? { answers } : {}) };
 }
 
 /**

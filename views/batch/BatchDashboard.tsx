@@ -118,7 +118,7 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                         <MetricsPanel report={s.report} verifier={s.verifier} maxRows={taskRows} />
                     </Box>
                     <Box marginTop={1}>
-                        <AccuracyChart accByTurn={s.report.overall.accByTurn} />
+                        <AccuracyChart accByTurn={s.report.overall.accByTurn} ciByTurn={s.report.overall.ciByTurn} />
                     </Box>
                     {tags ? (
                         <Box marginTop={1} flexDirection="column">

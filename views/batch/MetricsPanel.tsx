@@ -1,82 +1,143 @@
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import type { Metrics, MetricsReport } from "../../src/batch/metrics.js";
 import type { VerifierMode } from "../../src/engine/types.js";
 import { theme } from "../theme.js";
 import { ciText, pct, signedPct } from "./format.js";
 
-const COL = 9;
+/** Column widths of the per-task table, fitted to the width: up to 6+ turns must fit 100 columns. */
+export interface MetricsLayout {
+    task: number;
+    n: number;
+    acc: number;
+    /** Width the Acc@t figures and headers are right-aligned to inside their column. */
+    accPad: number;
+    delta: number;
+    /** 0 = no interval column (too narrow for it). */
+    ci: number;
+}
+
+/** "[100.0, 100.0]" is 14 characters. */
+const CI_COL = 15;
+
+/**
+ * Why a layout function: with maxTurns 6 the fixed columns alone (N, six Acc@t, Δ, CI) take ~80 of
+ * the dashboard's 96 inner columns at the old widths, so the task column is what gives way (names
+ * are truncated), Acc@t columns narrow to 7 beyond 3 turns, and the interval goes last.
+ */
+export function metricsLayout(turns: number, width: number, longestTask: number): MetricsLayout {
+    const acc = turns <= 3 ? 9 : 7;
+    const n = 7;
+    const delta = turns <= 3 ? 9 : 8;
+    const fixed = n + turns * acc + delta;
+    const wanted = Math.max(8, longestTask) + 2;
+    const ci = width - fixed - Math.min(wanted, 12) >= CI_COL ? CI_COL : 0;
+    const task = Math.max(8, Math.min(wanted, width - fixed - ci));
+    return { task, n, acc, accPad: turns <= 3 ? 7 : 6, delta, ci };
+}
 
 /** Acc@t1..t_max, Δ and flips overall, then one row per task with N and the 95% interval of Acc@t_max. */
-export function MetricsPanel({ report, verifier, maxRows }: { report: MetricsReport; verifier: VerifierMode; maxRows: number }) {
+export function MetricsPanel({ report, verifier, maxRows, width }: { report: MetricsReport; verifier: VerifierMode; maxRows: number; width?: number }) {
+    const { stdout } = useStdout();
+    // The dashboard's round border and padding take 4 columns.
+    const inner = width ?? Math.max(40, (stdout?.columns || 100) - 4);
     const m = report.overall;
     const T = report.maxTurns;
     const tasks = Object.entries(report.perTask);
     const shown = tasks.length > maxRows ? tasks.slice(0, Math.max(1, maxRows - 1)) : tasks;
-    const taskWidth = Math.max(8, ...shown.map(([t]) => t.length)) + 2;
+    const L = metricsLayout(T, inner, Math.max(0, ...shown.map(([t]) => t.length)));
     const row = (name: string, x: Metrics, bold = false) => (
         <Box key={name}>
-            <Box width={taskWidth} flexShrink={0}>
+            <Box width={L.task} flexShrink={0}>
                 <Text bold={bold} wrap="truncate-end">
                     {name}
                 </Text>
             </Box>
-            <Box width={7} flexShrink={0}>
+            <Box width={L.n} flexShrink={0}>
                 <Text>{String(x.n).padStart(5)}</Text>
             </Box>
             {x.accByTurn.map((a, i) => (
-                <Box key={i} width={COL} flexShrink={0}>
-                    <Text>{pct(a).padStart(7)}</Text>
+                <Box key={i} width={L.acc} flexShrink={0}>
+                    <Text>{pct(a).padStart(L.accPad)}</Text>
                 </Box>
             ))}
-            <Box width={COL} flexShrink={0}>
+            <Box width={L.delta} flexShrink={0}>
                 <Text color={x.delta > 0 ? theme.ok : x.delta < 0 ? theme.bad : undefined}>{signedPct(x.delta).padStart(7)}</Text>
             </Box>
-            <Text color={theme.muted}>{ciText(x.ciByTurn[T - 1]!)}</Text>
+            {L.ci ? (
+                <Box width={L.ci} flexShrink={0}>
+                    <Text color={theme.muted} wrap="truncate-end">
+                        {ciText(x.ciByTurn[T - 1]!)}
+                    </Text>
+                </Box>
+            ) : null}
         </Box>
     );
+    // One summary line when it fits, else the Acc@t list and the rest on two lines (never mid-item wraps).
+    const accLen = m.accByTurn.reduce((a, x, i) => a + (i ? 3 : 0) + `Acc@t${i + 1} ${pct(x)}`.length, 0);
+    const restLen = ` · Δ ${signedPct(m.delta)}`.length + (verifier !== "oracle" ? ` · flips c→i ${m.flips.correctToIncorrect} i→c ${m.flips.incorrectToCorrect}`.length : 0) + ` · N ${m.n} · ${m.samples} samples`.length;
+    const split = accLen + restLen > inner;
+    const rest = (
+        <>
+            <Text color={theme.muted}>{split ? "Δ" : " · Δ"}{split && T > 2 ? `(t1,t${T})` : ""} </Text>
+            <Text bold color={m.delta > 0 ? theme.ok : m.delta < 0 ? theme.bad : undefined}>
+                {signedPct(m.delta)}
+            </Text>
+            {verifier !== "oracle" ? (
+                <Text>
+                    <Text color={theme.muted}> · flips c→i </Text>
+                    <Text color={theme.bad}>{m.flips.correctToIncorrect}</Text>
+                    <Text color={theme.muted}> i→c </Text>
+                    <Text color={theme.ok}>{m.flips.incorrectToCorrect}</Text>
+                </Text>
+            ) : null}
+            <Text color={theme.muted}>
+                {" "}
+                · N {m.n} · {m.samples} samples
+            </Text>
+        </>
+    );
+    const accs = m.accByTurn.map((a, i) => (
+        <Text key={i}>
+            {i ? <Text color={theme.muted}> · </Text> : null}
+            <Text color={theme.muted}>Acc@t{i + 1} </Text>
+            <Text bold>{pct(a)}</Text>
+        </Text>
+    ));
     return (
         <Box flexDirection="column">
-            <Text>
-                {m.accByTurn.map((a, i) => (
-                    <Text key={i}>
-                        {i ? <Text color={theme.muted}> · </Text> : null}
-                        <Text color={theme.muted}>Acc@t{i + 1} </Text>
-                        <Text bold>{pct(a)}</Text>
-                    </Text>
-                ))}
-                <Text color={theme.muted}> · Δ </Text>
-                <Text bold color={m.delta > 0 ? theme.ok : m.delta < 0 ? theme.bad : undefined}>
-                    {signedPct(m.delta)}
+            {split ? (
+                <>
+                    <Text wrap="truncate-end">{accs}</Text>
+                    <Text wrap="truncate-end">{rest}</Text>
+                </>
+            ) : (
+                <Text>
+                    {accs}
+                    {rest}
                 </Text>
-                {verifier !== "oracle" ? (
-                    <Text>
-                        <Text color={theme.muted}> · flips c→i </Text>
-                        <Text color={theme.bad}>{m.flips.correctToIncorrect}</Text>
-                        <Text color={theme.muted}> i→c </Text>
-                        <Text color={theme.ok}>{m.flips.incorrectToCorrect}</Text>
-                    </Text>
-                ) : null}
-                <Text color={theme.muted}>
-                    {" "}
-                    · N {m.n} · {m.samples} samples
-                </Text>
-            </Text>
+            )}
             <Box marginTop={1}>
-                <Box width={taskWidth} flexShrink={0}>
+                <Box width={L.task} flexShrink={0}>
                     <Text color={theme.muted}>task</Text>
                 </Box>
-                <Box width={7} flexShrink={0}>
+                <Box width={L.n} flexShrink={0}>
                     <Text color={theme.muted}>{"N".padStart(5)}</Text>
                 </Box>
                 {m.accByTurn.map((_, i) => (
-                    <Box key={i} width={COL} flexShrink={0}>
-                        <Text color={theme.muted}>{`Acc@t${i + 1}`.padStart(7)}</Text>
+                    <Box key={i} width={L.acc} flexShrink={0}>
+                        <Text color={theme.muted}>{`Acc@t${i + 1}`.padStart(L.accPad)}</Text>
                     </Box>
                 ))}
-                <Box width={COL} flexShrink={0}>
+                <Box width={L.delta} flexShrink={0}>
                     <Text color={theme.muted}>{"Δ".padStart(7)}</Text>
                 </Box>
-                <Text color={theme.muted}>95% CI Acc@t{T}</Text>
+                {L.ci ? (
+                    <Box width={L.ci} flexShrink={0}>
+                        <Text color={theme.muted} wrap="truncate-end">
+                            95% CI Acc@t{T}
+                        </Text>
+                    </Box>
+                ) : null}
             </Box>
             {shown.map(([t, x]) => row(t, x))}
             {shown.length < tasks.length ? <Text color={theme.muted}>+{tasks.length - shown.length} more tasks</Text> : null}

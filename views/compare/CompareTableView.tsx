@@ -1,53 +1,73 @@
 import { Box, Text } from "ink";
-import type { CompareResult } from "../../src/batch/compare.js";
-import { columnWidths, compareTable, describeSide, groupLine } from "../../src/batch/compareTable.js";
+import type { CompareManyResult } from "../../src/batch/compareMany.js";
+import { describeRun, moreTurnsNote, padCells, pairingLine, tab2Table, tab2Widths } from "../../src/batch/compareTable.js";
 import { theme } from "../theme.js";
 
-const GAP = 2;
 
-/** The side-by-side table (the same cells as `reflect-lab compare`), B−A coloured by sign, intervals muted, warnings above. */
-export function CompareTableView({ result: r }: { result: CompareResult }) {
-    const t = compareTable(r);
-    const w = columnWidths(t);
-    const cell = (text: string, i: number) => (i === 0 ? text.padEnd(w[i]!) : text.padStart(w[i]!));
-    const diffCols = new Set(t.group.flatMap((g, i) => (g === "B−A" ? [i] : [])));
-    const labels = { A: `A · ${r.a.reflector}`, B: `B · ${r.b.reflector}`, "B−A": "B−A (paired)" };
+/** Sign colour of a "vs ref" cell: gains green, losses red, zero and "-" plain. */
+const signColour = (c: string) => (/^\+(?!0\.0\b)/.test(c) ? theme.ok : c.startsWith("-") && c !== "-" ? theme.bad : undefined);
+
+/**
+ * The Tab. 2 table (the same cells as `reflect-lab compare`): legend, pairing notes and warnings above,
+ * intervals muted below. Columns are two spaces apart, one when that would not fit `width`.
+ */
+export function CompareTableView({ result: r, width = 96 }: { result: CompareManyResult; width?: number }) {
+    const t = tab2Table(r);
+    const w = tab2Widths(t);
+    const GAP = 2 + w.reduce((a, x) => a + x, 0) + 2 * (w.length - 1) <= width ? 2 : 1;
+    const lw = Math.max(...r.runs.map((c) => c.label.length));
+    const diff = new Set(t.diffCols);
+    const pairing = pairingLine(r);
+    const more = moreTurnsNote(r);
     return (
         <Box flexDirection="column">
-            <Text wrap="truncate-end">
-                <Text bold>A </Text>
-                {describeSide(r.a)}
-            </Text>
-            <Text wrap="truncate-end">
-                <Text bold>B </Text>
-                {describeSide(r.b)}
-            </Text>
-            <Text color={theme.muted}>
-                compared on {r.aligned} items done in both ({r.onlyA} only in A, {r.onlyB} only in B)
-            </Text>
+            {r.runs.map((c, i) => (
+                <Text key={c.dir} wrap="truncate-end">
+                    <Text bold color={i === r.reference ? theme.accent : undefined}>
+                        {c.label.padEnd(lw)}
+                    </Text>
+                    {i === r.reference ? <Text color={theme.accent}> ref</Text> : "    "} {describeRun(c)}
+                </Text>
+            ))}
+            <Text color={theme.muted}>compared on the {r.aligned} items done in every run</Text>
+            {/* These wrap rather than cut: the pairing counts and warnings are the point of the screen. */}
+            {pairing ? <Text color={theme.muted}>{pairing}</Text> : null}
             {r.warnings.map((x) => (
-                <Text key={x} color={theme.warn} wrap="truncate-end">
+                <Text key={x} color={theme.warn}>
                     ⚠ {x}
                 </Text>
             ))}
             <Box marginTop={1} flexDirection="column">
-                <Text color={theme.accent}>{groupLine(t, w, GAP, (g) => labels[g])}</Text>
-                <Text color={theme.muted}>{t.head.map(cell).join(" ".repeat(GAP))}</Text>
-                {t.rows.map((row) => (
-                    <Box key={row.task} flexDirection="column">
-                        <Text>
-                            {row.cells.map((c, i) => (
-                                <Text key={i} bold={row.task === "overall"} color={diffCols.has(i) ? (c.startsWith("+") && !/^\+0\.0$/.test(c) ? theme.ok : c.startsWith("-") ? theme.bad : undefined) : undefined}>
-                                    {(i ? " ".repeat(GAP) : "") + cell(c, i)}
-                                </Text>
-                            ))}
+                <Text color={theme.muted} wrap="truncate-end">
+                    {padCells(t.head, w, GAP)}
+                </Text>
+                {t.blocks.map((b) => (
+                    <Box key={b.task} flexDirection="column">
+                        <Text bold={b.task === "overall"} color={theme.accent}>
+                            {b.task}
                         </Text>
-                        <Text color={theme.muted}>{row.cis.map(cell).join(" ".repeat(GAP)).trimEnd()}</Text>
+                        {b.lines.map((l) => (
+                            <Text key={l.run} wrap="truncate-end">
+                                {"  "}
+                                {l.cells.map((c, i) => (
+                                    <Text key={i} bold={b.task === "overall" && i > 0} color={diff.has(i) ? signColour(c) : i === 5 && l.run !== r.reference && !/^(\d+)\/\1$/.test(c) ? theme.warn : undefined}>
+                                        {(i ? " ".repeat(GAP) : "") + (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))}
+                                    </Text>
+                                ))}
+                            </Text>
+                        ))}
                     </Box>
                 ))}
             </Box>
+            {more ? <Text color={theme.muted}>{more}</Text> : null}
             <Text color={theme.muted} wrap="truncate-end">
                 {r.intervals}
+            </Text>
+            <Text color={theme.muted} wrap="truncate-end">
+                {r.paired}
+            </Text>
+            <Text color={theme.muted} wrap="truncate-end">
+                vs ref interval: {r.method}
             </Text>
         </Box>
     );

@@ -4,8 +4,9 @@ import type { KeyBinding } from "../keymap.js";
 export const COMPARE_KEYS: KeyBinding[] = [
     { id: "compare.up", keys: "up", description: "compare: select the previous run", bar: "select", barKeys: "↑↓", when: ["compare"], match: (_i, k) => k.upArrow },
     { id: "compare.down", keys: "down", description: "compare: select the next run", when: ["compare"], match: (_i, k) => k.downArrow },
-    { id: "compare.choose", keys: "enter", description: "compare: choose the selected run as A, then as B (the table follows)", bar: "choose", when: ["compare"], match: (_i, k) => k.return },
-    { id: "compare.swap", keys: "s", description: "compare: swap A and B in the table", bar: "swap", when: ["compare"], match: (i) => i === "s" },
+    { id: "compare.toggle", keys: "space", description: "compare: pick or unpick the selected run (rows follow the picking order; the first picked is the reference)", bar: "pick", when: ["compare"], match: (i) => i === " " },
+    { id: "compare.choose", keys: "enter", description: "compare: show the picked runs as the paper's Tab. 2 (nothing picked: the selected run alone)", bar: "compare", when: ["compare"], match: (_i, k) => k.return },
+    { id: "compare.reference", keys: "s", description: "compare: make the next picked run the reference of the paired differences", bar: "reference", when: ["compare"], match: (i) => i === "s" },
     { id: "compare.reload", keys: "r", description: "compare: reload the runs (and the table: a run still going gains items)", bar: "reload", when: ["compare"], match: (i) => i === "r" },
-    { id: "compare.back", keys: "esc", description: "compare: back one step (table → choose B → choose A → lab)", bar: "back", when: ["compare"], match: (_i, k) => k.escape }
+    { id: "compare.back", keys: "esc", description: "compare: back one step (table → picking → lab)", bar: "back", when: ["compare"], match: (_i, k) => k.escape }
 ];
