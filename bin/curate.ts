@@ -1,6 +1,7 @@
-// `reflect-lab curate`: training sets (D+, D±, D_pref) from batch runs, written as TRL JSONL and ReflectEvo records.
+// `reflect-lab curate`: training sets (D+, D±, D_pref) from batch runs or ReflectEvo-460k files, written as TRL JSONL and ReflectEvo records.
 import { Command, InvalidArgumentError } from "commander";
-import { defaultCuratedDir, exportCuration } from "../src/curate/export.js";
+import { emptyCurationAdvice } from "../src/curate/emptyAdvice.js";
+import { defaultCuratedDir, exportCuration, type CurationSummary, type PlannedSummary } from "../src/curate/export.js";
 import { formatSummary } from "../src/curate/format.js";
 import { DEFAULT_EVAL_FRACTION, DEFAULT_SETS, defaultOptions, parseInstructionFilter, parseSets } from "../src/curate/options.js";
 import { backoffLine } from "../src/endpoints/backoffLine.js";
@@ -8,6 +9,8 @@ import { SESSIONS_DIR } from "../src/paths.js";
 import { teacherJudge } from "../src/teacher/judge.js";
 import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
+import { curateFromReflectEvo } from "../src/curate/reflectevoImport.js";
+import type { CuratedSet } from "../src/curate/types.js";
 import { withCurationLock } from "../src/curate/writer.js";
 import { printable } from "../src/terminalText.js";
 
@@ -36,14 +39,42 @@ Files in --out (each .train.jsonl and .eval.jsonl; split by question, never by s
   sft.corrector   from D+: correct prompt -> correction (train_on_last 1)
   pref.dpm        from D±: TRL preference rows, only the reflection is optimised
   pref.dpref      from D_pref
-  reflectevo.<set>.jsonl  ReflectEvo-compatible records; curation.json (written last)
+  reflectevo.<set>.jsonl  the rows as ReflectEvo-460k records (the release's fields, then ours)
+  curation.json   options, sources, counts and why rows were dropped (written last)
 Prompts are the messages recorded at generation, exactly as sent; every row carries its provenance.
+An empty set is a warning (printed before the files are written) that says why and what to change.
+
+ReflectEvo-460k data (--from-reflectevo FILES, instead of runs): each file's shape is read from its
+content: D+ JSONL (second_trial_reasoning, reflections), D± / D_pref JSONL (reflection_chosen,
+reflection_rejected; --reflectevo-set says which, default D±) or raw reflection records (pretty-printed
+JSON objects with an "output" list of trials: a failed trial 1 and a right trial 2 give D+, right and
+wrong trial-2 entries on one reflect prompt give D± pairs). The conversation is built from the record's
+reason_prompt and reflect_prompt (the lab's own templates where a record has none); reflect-lab's own
+reflectevo.*.jsonl read back into the identical rows. A broken record stops the import naming the file,
+record, line and field; --skip-invalid reports and skips it.
 
 Examples:
   reflect-lab curate sessions/batch-20250101-120000 --out data/curated
   reflect-lab curate run-a run-b --set dplus --cap-per-task 500 --instructions 1-1-1,2-3-2 --json
   reflect-lab curate run-a --teacher gpt-4o            # D+, D± and D_pref judged by the endpoint "gpt-4o"
+  reflect-lab curate --from-reflectevo logiqa_D+.jsonl logiqa_Dpref.jsonl --reflectevo-set dpref --out data/evo
 `;
+
+const pairSet = (v: string) => {
+    const set = v.trim().toLowerCase();
+    if (set !== "dpm" && set !== "dpref") throw new InvalidArgumentError("--reflectevo-set must be dpm (D±) or dpref (D_pref)");
+    return set as "dpm" | "dpref";
+};
+
+/** The empty-set warning, once per distinct message (before writing, and after judging when that emptied D_pref). */
+function warner(sets: () => CuratedSet[]) {
+    let last: string | null = null;
+    return (s: PlannedSummary | CurationSummary) => {
+        const advice = emptyCurationAdvice(s, sets());
+        if (advice && advice !== last) process.stderr.write(`reflect-lab: warning: ${advice.replace(/\n/g, "\n  ")}\n`);
+        last = advice;
+    };
+}
 
 export interface CurateCommandDeps {
     /** How `--teacher <endpoint>` becomes a model (tests inject a scripted one). */
@@ -53,9 +84,12 @@ export interface CurateCommandDeps {
 export function addCurateCommand(program: Command, deps: CurateCommandDeps = {}): void {
     program
         .command("curate")
-        .description("curate training sets (D+, D±, D_pref) from batch runs: TRL SFT/preference JSONL split by question, ReflectEvo records")
-        .argument("<runs...>", `batch run folders, or run ids under ${SESSIONS_DIR}`)
-        .option("-s, --set <sets>", `dplus, dpm, dpref; repeatable or a comma list (default ${DEFAULT_SETS.join(",")})`, collect)
+        .description("curate training sets (D+, D±, D_pref) from batch runs or ReflectEvo-460k files: TRL SFT/preference JSONL split by question, ReflectEvo records")
+        .argument("[runs...]", `batch run folders, or run ids under ${SESSIONS_DIR}`)
+        .option("--from-reflectevo <files...>", "curate ReflectEvo-460k files (D+, D±/D_pref JSONL or raw reflection records) instead of runs")
+        .option("--reflectevo-set <set>", "what pair files are: dpm (D±, the default) or dpref (D_pref)", pairSet)
+        .option("--skip-invalid", "with --from-reflectevo: report and skip broken records instead of stopping")
+        .option("-s, --set <sets>", `dplus, dpm, dpref; repeatable or a comma list (default ${DEFAULT_SETS.join(",")}; with --from-reflectevo, the sets the files give)`, collect)
         .option("-o, --out <dir>", "output folder, empty unless --force (default sessions/curated-<time>)")
         .option("--cap-per-task <n>", "at most N rows per task and set, chosen by the seed", int("--cap-per-task", 1))
         .option("--instructions <keys>", "only samples reflected with these instruction keys, e.g. 1-1-1,2-3-2")
@@ -85,28 +119,47 @@ export function addCurateCommand(program: Command, deps: CurateCommandDeps = {})
             process.on("SIGINT", onSigint);
             process.on("SIGTERM", onSigterm);
             try {
-                // A teacher is only asked for when it is given, so D+/D± curation never needs an endpoint.
-                const sets = o.set ? parseSets(o.set) : [...DEFAULT_SETS, ...(o.teacher ? (["dpref"] as const) : [])];
-                if (sets.includes("dpref") && !o.teacher) throw new Error("D_pref needs a teacher model to judge pairs of reflections: pass --teacher <endpoint>, or curate dplus and/or dpm");
-                if (o.teacher && !sets.includes("dpref")) process.stderr.write(`note: --teacher is only used for dpref, which --set leaves out\n`);
-                const options = defaultOptions({
-                    sets,
+                const files: string[] = o.fromReflectevo ?? [];
+                if (files.length && runs.length) throw new Error("give batch runs or --from-reflectevo files, not both");
+                if (!files.length && !runs.length) throw new Error("no run given: name batch run folders or run ids (or ReflectEvo files with --from-reflectevo)");
+                if (!files.length && (o.reflectevoSet || o.skipInvalid)) throw new Error(`${o.reflectevoSet ? "--reflectevo-set" : "--skip-invalid"} is for --from-reflectevo`);
+                const common = {
                     capPerTask: o.capPerTask ?? null,
                     instructions: o.instructions !== undefined ? parseInstructionFilter(o.instructions) : null,
                     dedup: o.dedup !== false,
                     evalFraction: o.evalFraction ?? DEFAULT_EVAL_FRACTION,
                     seed: o.seed ?? null
-                });
-                if (o.teacher && sets.includes("dpref")) teacher = await (deps.openTeacher ? deps.openTeacher(o.teacher) : openTeacher(o.teacher, { onBackoff: (ev) => process.stderr.write(backoffLine(ev) + "\n") }));
-                // The judge is named by the endpoint's model: curation.json and every D_pref row record it.
-                const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model, maxTokens: o.teacherMaxTokens }) : undefined;
-                const summary = await withCurationLock(out, o.force === true, (force) => exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out, force, judge }), (l) => process.stderr.write(l + "\n"));
+                };
+                let summary: CurationSummary;
+                let sets: CuratedSet[] = [];
+                const warn = warner(() => sets);
+                const onPlan = (p: PlannedSummary) => {
+                    sets = p.options.sets;
+                    warn(p);
+                };
+                if (files.length) {
+                    // The release's pairs are judged already: no teacher; the sets are those the files give unless --set says.
+                    if (o.teacher) process.stderr.write("note: --teacher is not used with --from-reflectevo (D_pref pairs in the files are judged already)\n");
+                    const options = { ...defaultOptions(common), sets: o.set ? parseSets(o.set) : null };
+                    summary = await withCurationLock(out, o.force === true, (force) =>
+                        curateFromReflectEvo({ files, options, out, force, pairSet: o.reflectevoSet, skipInvalid: o.skipInvalid === true, onSkipped: (e) => process.stderr.write(`skipped: ${e.message}\n`), onPlan }),
+                    (l) => process.stderr.write(l + "\n"));
+                } else {
+                    // A teacher is only asked for when it is given, so D+/D± curation never needs an endpoint.
+                    const chosen = o.set ? parseSets(o.set) : [...DEFAULT_SETS, ...(o.teacher ? (["dpref"] as const) : [])];
+                    if (chosen.includes("dpref") && !o.teacher) throw new Error("D_pref needs a teacher model to judge pairs of reflections: pass --teacher <endpoint>, or curate dplus and/or dpm");
+                    if (o.teacher && !chosen.includes("dpref")) process.stderr.write(`note: --teacher is only used for dpref, which --set leaves out\n`);
+                    const options = defaultOptions({ ...common, sets: chosen });
+                    if (o.teacher && chosen.includes("dpref")) teacher = await (deps.openTeacher ? deps.openTeacher(o.teacher) : openTeacher(o.teacher, { onBackoff: (ev) => process.stderr.write(backoffLine(ev) + "\n") }));
+                    // The judge is named by the endpoint's model: curation.json and every D_pref row record it.
+                    const judge = teacher ? teacherJudge(teacher.backend, { model: teacher.model, maxTokens: o.teacherMaxTokens }) : undefined;
+                    summary = await withCurationLock(out, o.force === true, (force) => exportCuration({ runs, sessionsDir: SESSIONS_DIR, options, out, force, judge, onPlan }), (l) => process.stderr.write(l + "\n"));
+                }
                 exported = true;
                 process.stdout.write(o.json ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary) + "\n");
-                const rows = summary.files.reduce((n, f) => n + f.rows, 0);
-                // An empty training set is to be noticed now, not at `train`; it is a result (the runs
-                // held no corrections, or the judge kept no pair), not a failure of the command.
-                if (!rows) process.stderr.write(`reflect-lab: warning: nothing was curated: 0 rows in ${summary.files.length} files of ${summary.out} (its dropped counts say why)\n`);
+                // An empty training set is to be noticed now, not at `train`; it is a result, not a failure
+                // of the command (exit 0). The judge may empty D_pref after the plan: said again then.
+                warn(summary);
             } catch (e) {
                 process.stderr.write(`reflect-lab: ${printable((e as Error).message)}\n`);
                 process.exitCode = 1;

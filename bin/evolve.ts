@@ -118,6 +118,7 @@ async function evolveAction(o: Record<string, any>, store: SettingsStore): Promi
     process.on("SIGTERM", onTerm);
     let teacher: OpenedTeacher | null = null;
     const t0 = performance.now();
+    const tui = !o.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
     try {
         if (config.teacher) teacher = await openTeacher(config.teacher);
         const req: EvolveRequest = {
@@ -128,9 +129,10 @@ async function evolveAction(o: Record<string, any>, store: SettingsStore): Promi
             signal: controller.signal,
             allowUnsafeCode: Boolean(o.unsafeCodeExec),
             judge: teacher ? teacherJudge(teacher.backend, { model: teacher.model }) : undefined,
-            onEvent: o.json ? (e) => process.stdout.write(JSON.stringify(jsonEvent(e)) + "\n") : headlessPrinter(config.maxTurns)
+            onEvent: o.json ? (e) => process.stdout.write(JSON.stringify(jsonEvent(e)) + "\n") : tui ? undefined : headlessPrinter(config.maxTurns)
         };
-        const result = await runEvolve(req);
+        // On a terminal the live screen (Ink needs raw mode on stdin); q / Ctrl-C stop through our controller.
+        const result = tui ? await (await import("../views/evolve/run.js")).runEvolveDashboard(req, { abort: () => controller.abort() }) : await runEvolve(req);
         if (!o.json) process.stdout.write(`\n${formatRoundsTable(result.table)}\n\nevolve: ${result.out} · ${formatDuration((performance.now() - t0) / 1000)}\n`);
         else process.stdout.write(JSON.stringify({ type: "result", table: result.table, stopped: result.stopped }) + "\n");
         if (result.stopped) {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import type { ChatMessage } from "../src/backend/types.js";
 import { startBatch } from "../src/batch/session.js";
 import { RunStore } from "../src/batch/store.js";
@@ -14,6 +13,7 @@ import { CURATION_FILE, exportCuration, type CurationSummary } from "../src/cura
 import type { PreferenceJudge } from "../src/curate/judge.js";
 import { defaultOptions, parseInstructionFilter, parseSets, type CurateOptions } from "../src/curate/options.js";
 import { planCuration } from "../src/curate/plan.js";
+import { DPLUS_FIELDS, PAIR_FIELDS } from "../src/curate/reflectevo.js";
 import { closeSources, listBatchRuns, openSources } from "../src/curate/source.js";
 import { splitOf } from "../src/curate/split.js";
 import type { PreferenceRow, SftRow } from "../src/curate/types.js";
@@ -130,7 +130,8 @@ beforeAll(async () => {
 describe("curation sets", () => {
     it("counts D+ (correct corrections) and D± (one-to-one pairs within one attempt and instruction)", () => {
         const p = plan([runA], opts({ sets: ["dplus", "dpm", "dpref"] }));
-        expect(p.scanned).toEqual({ samples: 24, incomplete: 0, questions: { train: 4, eval: 0 } });
+        // Even items are right at turn 1 (no samples); odd ones give 2 instructions x k 3 chains each.
+        expect(p.scanned).toEqual({ samples: 24, incomplete: 0, questions: { train: 4, eval: 0 }, stats: { items: 8, solved_first: 4, failed_attempts: 4, corrections: 24, correct_corrections: 14, prompt_groups: 8, mixed_groups: 4 } });
         // D+: under 1-1-1 two of three per odd item (8); under 2-2-2 all three of q3 and q7 (6).
         expect(p.counts.dplus).toEqual({ train: 14, eval: 0, total: 14, per_task: { alpha: { train: 4, eval: 0 }, beta: { train: 10, eval: 0 } } });
         // D±: per odd item only 1-1-1 mixes right and wrong: sample 0 (first right) with sample 1 (first wrong).
@@ -305,18 +306,23 @@ describe("curation export", () => {
         }
     });
 
-    it("writes ReflectEvo-compatible records that read back as task items", async () => {
+    it("writes ReflectEvo-460k records (the release's fields, then ours) that read back as task items", async () => {
         const plus = readJsonl<Record<string, unknown>>(join(out, "reflectevo.dplus.jsonl"));
         expect(plus).toHaveLength(14);
         const r = plus.find((x) => x.id === "run-a/q1/1-1-1/0")!;
-        expect(r).toMatchObject({ task: "alpha", question: "Item 1: name the secret word.", answer: "zebra1", first_trial_reasoning: "I think it is this.\nFinal answer: wrong", first_trial_answer: "wrong", reflection: "Reflection 0 on item 1 under 1-1-1: re-read the question.", second_trial_reasoning: "Final answer: zebra1", second_trial_answer: "zebra1", instruction_key: "1-1-1" });
-        expect((r.prompts as { reflect: string }).reflect).toContain(pool.get("1-1-1").text);
-        expect((r.prompts as { first: string }).first).toContain("Item 1: name the secret word.");
-        expect((r.prompts as { correct: string }).correct).toMatch(/^Now answer the question again/);
+        // The release's D+ fields first, in its order, then ours.
+        expect(Object.keys(r)).toEqual([...DPLUS_FIELDS, "task", "family", "choices", "instruction_key", "split", "provenance", "messages"]);
+        expect(r).toMatchObject({ task: "alpha", question: "Item 1: name the secret word.", answer: "zebra1", first_trial_reasoning: "I think it is this.\nFinal answer: wrong", first_trial_answer: "wrong", reflections: "Reflection 0 on item 1 under 1-1-1: re-read the question.", second_trial_reasoning: "Final answer: zebra1", second_trial_answer: "zebra1", instruction_key: "1-1-1" });
+        expect(r.reflect_prompt).toContain(pool.get("1-1-1").text);
+        expect(r.reason_prompt).toEqual([expect.stringContaining("Item 1: name the secret word.")]);
+        const m = r.messages as { reflect: ChatMessage[]; correct: ChatMessage[] };
+        expect(m.correct.at(-1)!.content).toMatch(/^Now answer the question again/);
+        expect(m.correct.slice(0, m.reflect.length)).toEqual(m.reflect);
         expect(r.provenance).toMatchObject({ run: "run-a", item_id: "q1", sample_index: 0 });
         const pm = readJsonl<Record<string, unknown>>(join(out, "reflectevo.dpm.jsonl"));
         expect(pm).toHaveLength(4);
-        expect(pm[0]).toMatchObject({ answer: "zebra1", chosen: { reflection: expect.stringMatching(/^Reflection 0/), second_trial_answer: "zebra1" }, rejected: { reflection: expect.stringMatching(/^Reflection 1/), second_trial_answer: "wrong 1" } });
+        expect(Object.keys(pm[0]!)).toEqual([...PAIR_FIELDS, "task", "family", "choices", "instruction_key", "split", "set", "provenance", "messages"]);
+        expect(pm[0]).toMatchObject({ answer: "zebra1", set: "dpm", reflection_chosen: expect.stringMatching(/^Reflection 0/), second_trial_answer_chosen: "zebra1", reflection_rejected: expect.stringMatching(/^Reflection 1/), second_trial_answer_rejected: "wrong 1" });
         const back = await importReflectEvo(join(out, "reflectevo.dplus.jsonl"));
         expect(back.set.items.find((i) => i.id === "run-a/q1/1-1-1/0")).toMatchObject({ task: "alpha", question: "Item 1: name the secret word.", answer: "zebra1" });
     });

@@ -107,6 +107,28 @@ describe("the curate screen", () => {
             await press("\r");
             f = await until(frame, (x) => /D\+\s+all\s+\d+\s+\d+\s+2/.test(x), "capped counts");
             expect(f).toMatch(/D\+: filter 0, dedup 0, cap 4/);
+            expect(f).not.toContain("no training rows");
+
+            // An instruction filter that keeps nothing: the counts say why and what to change, as `curate` does.
+            await press("\x1B[B");
+            await press("\x1B[B");
+            await until(frame, (x) => /› instructions\s+all/.test(x), "the instructions option");
+            await press("\r");
+            await press("2-8-2");
+            await press("\r");
+            f = await until(frame, (x) => x.includes("no training rows for D+, D±"), "the empty-set advice");
+            // The advice wraps in the box: read it as one text.
+            const flat = f.replace(/[│\s]+/g, " ");
+            expect(flat).toContain("why: 6 items: 0 right at turn 1, 6 failed; 12 corrections sampled after a reflection, 6 correct; 6 of 6 D± groups (one failed attempt, one instruction) had both");
+            expect(flat).toContain("D+ dropped 6 by the instruction filter; D± dropped 6 by the instruction filter");
+            expect(flat).toContain("change: widen --instructions (or leave it out)");
+            await press("\r");
+            for (let i = 0; i < 5; i++) await press("\x7f");
+            await press("\r");
+            f = await until(frame, (x) => /› instructions\s+all/.test(x) && /D\+\s+all\s+\d+\s+\d+\s+2/.test(x), "counts again");
+            expect(f).not.toContain("no training rows");
+            await press("\x1B[A");
+            await press("\x1B[A");
 
             // Export to the default folder under the sessions folder.
             await press("e");

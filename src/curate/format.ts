@@ -24,6 +24,12 @@ export function droppedLine(dropped: Partial<Record<CuratedSet, SetDropped & { j
         .join(" · ");
 }
 
+/** Imported files' records skipped with --skip-invalid, if any. */
+function skippedNote(s: CurationSummary): string {
+    const n = s.sources.reduce((k, x) => k + (x.skipped ?? 0), 0);
+    return n ? ` · ${n} invalid records skipped` : "";
+}
+
 /** What `reflect-lab curate` prints: counts, drops, the folder and its files. */
 export function formatSummary(s: CurationSummary): string {
     const lines = [
@@ -31,7 +37,7 @@ export function formatSummary(s: CurationSummary): string {
         "",
         ...countsTable(s.counts),
         "",
-        `dropped: ${droppedLine(s.dropped)}${s.samples.incomplete ? ` · ${s.samples.incomplete} samples without reflection or correction` : ""}`,
+        `dropped: ${droppedLine(s.dropped)}${s.samples.incomplete ? ` · ${s.samples.incomplete} samples without reflection or correction` : ""}${skippedNote(s)}`,
         ...(s.judge ? [`judge ${s.judge.model}: ${s.judge.kept}/${s.judge.candidates} pairs kept, ${s.judge.ties} ties, ${s.judge.disagreements} disagreements`] : []),
         "",
         `out: ${s.out}`,

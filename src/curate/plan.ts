@@ -1,10 +1,10 @@
 import type { ItemRecord } from "../engine/types.js";
 import { extractSample, type ExtractedSample } from "./extract.js";
 import { ALL_SETS, validateOptions, type CurateOptions } from "./options.js";
-import { rowIdentity, rowsOf } from "./sets.js";
+import { promptGroups, rowIdentity, rowsOf } from "./sets.js";
 import { itemGroups, type CurateSource } from "./source.js";
 import { splitOf, unitHash, type Split } from "./split.js";
-import type { CuratedSet } from "./types.js";
+import type { CuratedSet, EvoShape } from "./types.js";
 
 /** A selected row: which samples of which question of which run (the samples are re-read at export). */
 export interface RowRef {
@@ -38,7 +38,10 @@ export interface SetDropped {
     cap: number;
 }
 
-/** A run as curation.json names it. */
+/**
+ * A run as curation.json names it. An imported ReflectEvo file (`curate --from-reflectevo`) is a
+ * source too: `run` is its file name, `dir` its path, and `kind`, `shape`, `records`, `skipped` say more.
+ */
 export interface SourceSummary {
     run: string;
     dir: string;
@@ -49,6 +52,39 @@ export interface SourceSummary {
     seed: number;
     items: number;
     samples: number;
+    /** Absent for batch runs. */
+    kind?: "reflectevo";
+    shape?: EvoShape;
+    /** Records read (valid or not) and those skipped with --skip-invalid. */
+    records?: number;
+    skipped?: number;
+}
+
+/**
+ * What the sources held on the way to rows, so an empty result can say why: questions, how many
+ * were right at turn 1 and how many failed, the sampled corrections and the right ones, and the
+ * D± candidate groups (one failed attempt and one instruction) with both a right and a wrong one.
+ */
+export interface SampleStats {
+    items: number;
+    solved_first: number;
+    failed_attempts: number;
+    corrections: number;
+    correct_corrections: number;
+    prompt_groups: number;
+    mixed_groups: number;
+}
+
+export const emptyStats = (): SampleStats => ({ items: 0, solved_first: 0, failed_attempts: 0, corrections: 0, correct_corrections: 0, prompt_groups: 0, mixed_groups: 0 });
+
+/** Adds one question's samples (already grouped by prompt) to the stats: corrections and groups. */
+export function countSamples(stats: SampleStats, samples: ExtractedSample[]): void {
+    stats.corrections += samples.length;
+    for (const s of samples) if (s.correctness.correction) stats.correct_corrections++;
+    for (const g of promptGroups(samples)) {
+        stats.prompt_groups++;
+        if (g.some((s) => s.correctness.correction) && g.some((s) => !s.correctness.correction)) stats.mixed_groups++;
+    }
 }
 
 export type ResolvedOptions = CurateOptions & { seed: number };
@@ -59,8 +95,8 @@ export interface CurationPlan {
     rows: Partial<Record<CuratedSet, RowRef[]>>;
     counts: Partial<Record<CuratedSet, SetCounts>>;
     dropped: Partial<Record<CuratedSet, SetDropped>>;
-    /** Samples read; those with no reflection or no turn-2 correction; questions with samples, by split. */
-    scanned: { samples: number; incomplete: number; questions: SplitCount };
+    /** Samples read; those with no reflection or no turn-2 correction; questions with samples, by split; the stats. */
+    scanned: { samples: number; incomplete: number; questions: SplitCount; stats: SampleStats };
 }
 
 /** Refuses runs that cannot give any set: retry-mode runs have no reflection. */
@@ -105,6 +141,7 @@ export interface CurationScan {
     questions: { task: string; itemId: string }[];
     samples: number;
     incomplete: number;
+    stats: SampleStats;
 }
 
 /**
@@ -119,12 +156,20 @@ export function scanRuns(sources: CurateSource[], sets: readonly CuratedSet[] = 
     const seenQ = new Set<string>();
     let samplesRead = 0;
     let incompleteCount = 0;
+    const stats = emptyStats();
     sources.forEach((src, run) => {
+        // Turn 1 by ground truth, per finished item (items right at turn 1 have no samples to read).
+        for (const o of src.store.outcomes()) {
+            stats.items++;
+            if (o.t1) stats.solved_first++;
+            else stats.failed_attempts++;
+        }
         for (const g of itemGroups(src.store)) {
             const { samples, incomplete } = extractGroup(g.records, src.id);
             samplesRead += g.records.length;
             incompleteCount += incomplete;
             if (!samples.length) continue;
+            countSamples(stats, samples);
             const { task } = samples[0]!;
             const q = `${task}\u0000${g.itemId}`;
             if (!seenQ.has(q)) {
@@ -139,7 +184,7 @@ export function scanRuns(sources: CurateSource[], sets: readonly CuratedSet[] = 
             }
         }
     });
-    return { sources: sources.map(sourceSummary), sets: [...sets], candidates, questions, samples: samplesRead, incomplete: incompleteCount };
+    return { sources: sources.map(sourceSummary), sets: [...sets], candidates, questions, samples: samplesRead, incomplete: incompleteCount, stats };
 }
 
 /**
@@ -191,7 +236,7 @@ export function selectRows(scan: CurationScan, o: ResolvedOptions): CurationPlan
     for (const set of o.sets) counts[set] = countRows(rows[set]!);
     const questions = { train: 0, eval: 0 };
     for (const q of scan.questions) questions[split(q.task, q.itemId)]++;
-    return { options: o, sources: scan.sources, rows, counts, dropped, scanned: { samples: scan.samples, incomplete: scan.incomplete, questions } };
+    return { options: o, sources: scan.sources, rows, counts, dropped, scanned: { samples: scan.samples, incomplete: scan.incomplete, questions, stats: scan.stats } };
 }
 
 /** Scan and selection in one go (the CLI and the export). */

@@ -18,7 +18,7 @@ export interface SetRow {
  * Samples that share one prompt: the same failed attempt and the same instruction, so their
  * reflections answer the identical reflect prompt. In sample_index order.
  */
-function byPrompt(samples: ExtractedSample[]): ExtractedSample[][] {
+export function promptGroups(samples: ExtractedSample[]): ExtractedSample[][] {
     const groups = new Map<string, ExtractedSample[]>();
     for (const s of samples) {
         const id = promptId(s);
@@ -45,7 +45,7 @@ export function dplusRows(samples: ExtractedSample[]): SetRow[] {
 /** D±: within one prompt group, the i-th correct correction paired with the i-th incorrect one (one-to-one). */
 export function dpmRows(samples: ExtractedSample[]): SetRow[] {
     const rows: SetRow[] = [];
-    for (const g of byPrompt(samples)) {
+    for (const g of promptGroups(samples)) {
         const right = g.filter((s) => s.correctness.correction);
         const wrong = g.filter((s) => !s.correctness.correction);
         for (let i = 0; i < Math.min(right.length, wrong.length); i++) rows.push({ set: "dpm", key: g[0]!.instructionKey, samples: [right[i]!, wrong[i]!] });
@@ -59,7 +59,7 @@ export function dpmRows(samples: ExtractedSample[]): SetRow[] {
  */
 export function dprefRows(samples: ExtractedSample[]): SetRow[] {
     const rows: SetRow[] = [];
-    for (const g of byPrompt(samples)) for (let i = 0; i + 1 < g.length; i += 2) rows.push({ set: "dpref", key: g[0]!.instructionKey, samples: [g[i]!, g[i + 1]!] });
+    for (const g of promptGroups(samples)) for (let i = 0; i + 1 < g.length; i += 2) rows.push({ set: "dpref", key: g[0]!.instructionKey, samples: [g[i]!, g[i + 1]!] });
     return rows;
 }
 

@@ -15,6 +15,26 @@ export interface Provenance {
     seed: number;
     /** When a trained reflector (not the base) wrote the reflection: its file, sha256 and adapters. */
     reflector_model?: { file: string; sha256: string; adapters: string[] };
+    /** Rows imported with `curate --from-reflectevo`: the file, record and line they were read from. */
+    source?: ProvenanceSource;
+}
+
+/** The shapes of ReflectEvo-460k files (see reflectevoRead.ts). */
+export type EvoShape = "dplus" | "pair" | "raw";
+
+/** Where an imported row came from: enough to find the record again with an editor. */
+export interface ProvenanceSource {
+    /** The file as given (resolved to an absolute path). */
+    file: string;
+    shape: EvoShape;
+    /** 1-based record number in the file. */
+    record: number;
+    /** 1-based line the record starts on. */
+    line: number;
+    /** The record's `id`, as text. */
+    id: string;
+    /** Raw records: the index in `output` of the trial-2 entry this row's reflection and correction come from. */
+    output_index?: number;
 }
 
 /**
@@ -46,7 +66,7 @@ export interface PreferenceRow {
  *   sft.corrector   SftRow, train_on_last 1   (setting 2, stage 2, from D+)
  *   pref.dpm        PreferenceRow             (setting 4, from D±)
  *   pref.dpref      PreferenceRow             (setting 3, from D_pref; needs a teacher)
- *   reflectevo.<set> ReflectEvo-compatible records
+ *   reflectevo.<set> the rows as ReflectEvo-460k records (the release's D+ / D± fields, then ours; reflectevo.ts)
  * plus `curation.json` (options, sources, counts per set and task).
  */
 export const CURATED_FILES = {

@@ -13,7 +13,7 @@ import type { TrainingProgress } from "../training/progress.js";
 import type { TrainerEvent } from "../training/types.js";
 import { evolvePaths } from "./layout.js";
 import { splitByQuestion, writeTaskFile } from "./split.js";
-import { batchDone, batchStep, curateStep, readCuration, SETS_FOR, trainingRows, trainStep, type StepContext } from "./steps.js";
+import { batchDone, batchStep, EvolveInterrupted, curateStep, readCuration, SETS_FOR, trainingRows, trainStep, type StepContext } from "./steps.js";
 import { roundsTable, type RoundsTable } from "./table.js";
 import { EVOLVE_SCHEMA, type EvolveConfig, type EvolveManifest, type EvolveStep } from "./types.js";
 
@@ -99,8 +99,13 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
     const c = { ...ctx, config };
     const table = () => roundsTable(out, manifest);
 
+    // A stop between steps is honoured before the next one starts (a step's own stop is its business).
+    const checkStop = (what: string) => {
+        if (req.signal?.aborted) throw new EvolveInterrupted(`stopped before ${what}`);
+    };
     const batch = async (round: number, step: EvolveStep, dir: string, spec: Omit<Parameters<typeof batchStep>[1], "dir" | "onEvent">) => {
         if (batchDone(dir)) return emit({ type: "step", round, step, state: "skipped", dir });
+        checkStop(dir);
         emit({ type: "step", round, step, state: "start", dir });
         await batchStep(c, { ...spec, dir, onEvent: (event) => emit({ type: "batch", round, step, event }) });
         emit({ type: "step", round, step, state: "done", dir });
@@ -119,6 +124,7 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
 
         const runs = Array.from({ length: r }, (_, i) => P.round(i + 1).batch);
         const had = readCuration(R.curated);
+        if (!had) checkStop(R.curated);
         emit({ type: "step", round: r, step: "curate", state: had ? "skipped" : "start", dir: R.curated });
         const summary = had ?? (await curateStep(c, R.curated, runs, req.judge));
         const rows = trainingRows(summary, config.setting);
@@ -126,7 +132,7 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
         if (!had) emit({ type: "step", round: r, step: "curate", state: "done", dir: R.curated });
         if (rows === 0) {
             const reason = emptyCurationAdvice(summary, SETS_FOR[config.setting]) ?? `the curated set for ${config.setting} is empty`;
-            const message = `round ${r}: nothing to train on, so the loop stops here (no empty training run). ${reason}`;
+            const message = `round ${r}: nothing to train on, so the loop stops here (no empty training run).\n${reason}\n(this folder's settings are fixed: start a new --out with the changes)`;
             emit({ type: "stopped", round: r, reason: message });
             const t = table();
             emit({ type: "table", table: t });
@@ -134,6 +140,7 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
         }
 
         const trained = existsSync(`${R.train}/result.json`);
+        if (!trained) checkStop(R.train);
         emit({ type: "step", round: r, step: "train", state: trained ? "skipped" : "start", dir: R.train });
         await trainStep(c, { dir: R.train, data: R.curated, base, launch: req.launch, onEvent: (event, progress) => emit({ type: "train", round: r, event, progress }) });
         if (!trained) emit({ type: "step", round: r, step: "train", state: "done", dir: R.train });
