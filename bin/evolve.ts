@@ -33,7 +33,7 @@ const share = (v: string) => {
 };
 
 /** The loop's defaults on the embedded model (README "The self-evolving loop"): enough chains per failed answer for D+ to fill. */
-export const EVOLVE_DEFAULTS = { rounds: 2, setting: "one-stage" as TrainingSetting, evalShare: 0.3, k: 2, instructions: "random:4", maxTurns: 2, maxTokens: 160 };
+export const EVOLVE_DEFAULTS = { rounds: 2, setting: "one-stage" as TrainingSetting, evalShare: 0.3, k: 2, instructions: "random:4", maxTurns: 2, maxTokens: 128 };
 
 const HELP = `
 Steps (each its own folder under --out; --resume continues at any step):

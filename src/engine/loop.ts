@@ -4,10 +4,11 @@ import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem } from "../tasks/types.js";
 import type { OutputMeta, Verdict } from "../verify/types.js";
 import { runSelfVerify, selfVerifyCall } from "../verify/self.js";
-import { runTeacherVerify, teacherVerifyCall, teacherVerifySampler } from "../verify/teacher.js";
+import { teacherVerifyStep } from "./teacherStep.js";
 import { defaultTeacherTemplates, type TeacherTemplates } from "../teacher/templates.js";
 import { stepSeed } from "./seed.js";
-import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type ModelRef, type StepKind, type StepRecord } from "./types.js";
+import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type LoopState, type ModelRef, type StepKind, type StepRecord } from "./types.js";
+export type { LoopState } from "./types.js";
 import { formatSelection } from "../prompts/pool.js";
 
 export type OracleFn = (item: TaskItem, output: string, meta?: OutputMeta) => Promise<Verdict>;
@@ -36,17 +37,6 @@ export interface LoopDeps {
     /** Emit "text" events while generating (the TUI streams them); batch runs switch it off to spare the main thread. */
     stream?: boolean;
 }
-
-/**
- * Where the loop stands; `next()` performs the one step this state allows.
- * answer(t) -> judged(t) -> [reflected(t)] -> answer(t+1) ... until correct (oracle) or maxTurns.
- */
-export type LoopState =
-    | { kind: "start" }
-    | { kind: "answered"; turn: number }
-    | { kind: "judged"; turn: number; correct: boolean }
-    | { kind: "reflected"; turn: number }
-    | { kind: "done" };
 
 /** The turn engine for one question: generator, verifier, reflector and corrector as a typed state machine. */
 export class ReflectionLoop {
@@ -377,25 +367,14 @@ export class ReflectionLoop {
         if (step.verdict!.correct || turn >= this.config.maxTurns) this.finish();
     }
 
-    /**
-     * `teacher` mode: the teacher reads the question and the attempt (never the gold answer) and only
-     * its binary verdict steers the loop; the step keeps the teacher's prompt and output, names the
-     * teacher in `model`, and stores the ground truth beside it for metrics, as `self` does.
-     */
+    /** `teacher` mode (see teacherStep.ts): only the teacher's binary verdict steers the loop. */
     private async teacherVerify(turn: number, oracle: Verdict, t0: number, started: string): Promise<StepRecord> {
-        const teacher = this.deps.teacher!;
-        const call = teacherVerifyCall(teacher, this.deps.teacherTemplates ?? defaultTeacherTemplates(), this.item, this.lastAttempt);
         const sampleIndex = turn === 1 ? 0 : this.sample;
-        const sampler = teacherVerifySampler(this.sampler("verify", turn, sampleIndex).seed);
-        this.emit({ type: "prompt", kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt });
         this.abortController = new AbortController();
-        const { verdict, result } = await runTeacherVerify(teacher, call, sampler, this.deps.stream === false ? undefined : (text) => this.emit({ type: "text", kind: "verify", turn, text }), this.abortController.signal);
-        return {
-            kind: "verify", turn, sample_index: sampleIndex, messages: call.messages, prompt: call.prompt, output: result.text,
-            verdict: { ...verdict, mode: "teacher" }, oracle_verdict: oracle, sampler, seed: sampler.seed,
-            prompt_tokens: result.promptTokens, output_tokens: result.outputTokens, tokens_per_second: result.tokensPerSecond,
-            stop_reason: result.stopReason, ms: performance.now() - t0, started_at: started, model: modelRef(teacher)
-        };
+        return teacherVerifyStep({
+            teacher: this.deps.teacher!, templates: this.deps.teacherTemplates ?? defaultTeacherTemplates(), item: this.item, attempt: this.lastAttempt, turn, sampleIndex,
+            seed: this.sampler("verify", turn, sampleIndex).seed, oracle, t0, started, stream: this.deps.stream !== false, emit: (e) => this.emit(e), signal: this.abortController.signal
+        });
     }
 
     private async reflect(turn: number): Promise<void> {

@@ -112,3 +112,14 @@ export type EngineEvent =
     | { type: "step"; step: StepRecord; record: ItemRecord }
     | { type: "done"; record: ItemRecord }
     | { type: "error"; error: Error; record: ItemRecord };
+
+/**
+ * Where the loop stands; `next()` performs the one step this state allows.
+ * answer(t) -> judged(t) -> [reflected(t)] -> answer(t+1) ... until correct (oracle) or maxTurns.
+ */
+export type LoopState =
+    | { kind: "start" }
+    | { kind: "answered"; turn: number }
+    | { kind: "judged"; turn: number; correct: boolean }
+    | { kind: "reflected"; turn: number }
+    | { kind: "done" };
