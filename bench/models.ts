@@ -73,7 +73,7 @@ try {
         }
     }
     log("");
-    log("| model | set | items | Acc@t1 | failed attempts corrected at t2 | D+ rows / 100 items | gen. tok/s | wall |");
+    log("| model | set | items | Acc@t1 | chains from failed attempts right at t2 | D+ rows / 100 items | gen. tok/s | wall |");
     log("|---|---|---:|---:|---:|---:|---:|---:|");
     for (const r of rows) log(`| ${r.model} | ${r.set} | ${r.items} | ${pct(r.acc1)} | ${r.chains ? pct(r.corrected / r.chains) : "-"} (${r.corrected}/${r.chains}) | ${((100 * r.dplus) / r.items).toFixed(0)} | ${(r.tokens / r.seconds).toFixed(0)} | ${r.seconds.toFixed(0)} s |`);
 } finally {

@@ -133,7 +133,8 @@ async function evolveAction(o: Record<string, any>, store: SettingsStore): Promi
         };
         // On a terminal the live screen (Ink needs raw mode on stdin); q / Ctrl-C stop through our controller.
         const result = tui ? await (await import("../views/evolve/run.js")).runEvolveDashboard(req, { abort: () => controller.abort() }) : await runEvolve(req);
-        if (!o.json) process.stdout.write(`\n${formatRoundsTable(result.table)}\n\nevolve: ${result.out} · ${formatDuration((performance.now() - t0) / 1000)}\n`);
+        // The live screen stays printed with its table; headless prints the table once more at the end.
+        if (!o.json) process.stdout.write(`${tui ? "" : `\n${formatRoundsTable(result.table)}\n`}\nevolve: ${result.out} · ${formatDuration((performance.now() - t0) / 1000)}\n`);
         else process.stdout.write(JSON.stringify({ type: "result", table: result.table, stopped: result.stopped }) + "\n");
         if (result.stopped) {
             process.stderr.write(`reflect-lab evolve: ${printable(result.stopped)}\n`);
@@ -212,9 +213,9 @@ function headlessPrinter(maxTurns: number): (e: EvolveEvent) => void {
                 progress?.on(e.event);
                 break;
             case "train": {
+                // Every logged step: on a CPU each takes tens of seconds, so this is the progress line.
                 const line = eventLine(e.event, e.progress);
-                if (line && e.event.event !== "log") err(line);
-                else if (line && e.event.event === "log" && e.event.step % 5 === 0) err(line);
+                if (line) err(line);
                 break;
             }
             case "curated":

@@ -2,7 +2,7 @@ import { closeSync } from "node:fs";
 import { openRegularFileSync } from "../inputFile.js";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { modelSha256 } from "../backend/modelFile.js";
 import type { EndpointRef } from "../endpoints/types.js";
 import type { TrainingResult } from "../training/types.js";
@@ -145,7 +145,9 @@ export function describeReflector(spec: ReflectorSpec | null | undefined): strin
     const same = JSON.stringify(spec.reflect) === JSON.stringify(spec.correct);
     const roles = same ? roleText(spec.reflect) : `reflect: ${roleText(spec.reflect)}, correct: ${roleText(spec.correct)}`;
     const trained = spec.source || (!spec.crossModel && ROLES.some((r) => spec[r].adapter || spec[r].model));
-    return trained ? `trained${spec.source ? ` ${basename(spec.source)}` : ""} (${roles})` : roles;
+    // evolve's training folders are all called "train": name them with their round.
+    const name = spec.source ? (basename(spec.source) === "train" ? `${basename(dirname(spec.source))}/train` : basename(spec.source)) : "";
+    return trained ? `trained${name ? ` ${name}` : ""} (${roles})` : roles;
 }
 
 /** A warning when the adapters were trained on another base model than the run's (the LoRA would not fit it). */

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { pairedAgainst, type PairedResult } from "../batch/pairing.js";
+import { wilson } from "../batch/metrics.js";
 import { reportRun } from "../batch/report.js";
 import { RunStore } from "../batch/store.js";
 import { readTrainingRun } from "../training/runs.js";
@@ -26,6 +27,8 @@ export interface RoundRow {
     delta: number | null;
     ci1: [number, number] | null;
     ci2: [number, number] | null;
+    /** Δ's 95% Wilson interval: with the oracle no answer gets worse, so Δ is the share of questions fixed by turn 2 (null when answers flipped). */
+    deltaCi?: [number, number] | null;
     /** Paired against round 0 (same turn 1, byte for byte): B − A of Acc@t2 and Δ. */
     paired: PairedResult | null;
 }
@@ -39,12 +42,12 @@ export interface RoundsTable {
 }
 
 function evalRow(round: number, label: string, dir: string, extra: Partial<RoundRow>, baseDir: string | null): RoundRow {
-    const empty: RoundRow = { round, label, dir, done: 0, items: 0, dplus: null, trainRows: null, loss: null, n: 0, acc1: null, acc2: null, delta: null, ci1: null, ci2: null, paired: null, ...extra };
+    const empty: RoundRow = { round, label, dir, done: 0, items: 0, dplus: null, trainRows: null, loss: null, n: 0, acc1: null, acc2: null, delta: null, ci1: null, ci2: null, deltaCi: null, paired: null, ...extra };
     if (!RunStore.exists(dir)) return empty;
     const r = reportRun(dir);
     const m = r.metrics.overall;
     const row: RoundRow = { ...empty, done: r.progress.done, items: r.progress.items, n: m.n };
-    if (m.n) Object.assign(row, { acc1: m.accByTurn[0] ?? null, acc2: m.accByTurn[1] ?? m.accByTurn[0] ?? null, delta: m.delta, ci1: m.ciByTurn[0] ?? null, ci2: m.ciByTurn[1] ?? m.ciByTurn[0] ?? null });
+    if (m.n) Object.assign(row, { acc1: m.accByTurn[0] ?? null, acc2: m.accByTurn[1] ?? m.accByTurn[0] ?? null, delta: m.delta, ci1: m.ciByTurn[0] ?? null, ci2: m.ciByTurn[1] ?? m.ciByTurn[0] ?? null, deltaCi: m.flips.correctToIncorrect === 0 && m.delta >= 0 ? wilson(m.delta, m.n) : null });
     if (baseDir && m.n && RunStore.exists(baseDir)) row.paired = pairedAgainst(baseDir, dir);
     return row;
 }
@@ -73,7 +76,7 @@ const signed = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)}`;
  * named), and for every trained round whether its gain over round 0 is distinguishable from none.
  */
 export function formatRoundsTable(t: RoundsTable): string {
-    const head = ["round", "D+", "train rows", "loss", "N", "Acc@t1", "Acc@t2 [95%]", "Δ", "Acc@t2 − round 0 [95%]"];
+    const head = ["round", "D+", "train rows", "loss", "N", "Acc@t1", "Acc@t2 [95%]", "Δ [95%]", "Acc@t2 − round 0 [95%]"];
     const lines: string[][] = [head];
     for (const r of t.rows) {
         const partial = r.items && r.done < r.items ? ` (${r.done}/${r.items})` : !r.items ? " (not run)" : "";
@@ -86,7 +89,7 @@ export function formatRoundsTable(t: RoundsTable): string {
             String(r.n),
             pct(r.acc1),
             `${pct(r.acc2)} ${ci(r.ci2)}`.trim(),
-            r.delta === null ? "-" : signed(r.delta),
+            r.delta === null ? "-" : `${signed(r.delta)} ${ci(r.deltaCi ?? null)}`.trim(),
             p && p.acc2 ? `${signed(p.acc2.mean)} ${p.acc2.ci ? `[${signed(p.acc2.ci[0])}, ${signed(p.acc2.ci[1])}]` : ""}`.trim() : "-"
         ]);
     }
