@@ -501,6 +501,7 @@ describe("reflect-lab curate owns its output folder", () => {
         const r = await curate([allRight, "--out", out, "--set", "dplus"]);
         expect(r.out).toContain("out:");
         expect(r.code).toBeUndefined();
-        expect(r.err).toMatch(/^reflect-lab: warning: nothing was curated: 0 rows in \d+ files of /);
+        // Said before anything is written: which set is empty, why, and what to change.
+        expect(r.err).toMatch(/^reflect-lab: warning: no training rows for D\+\n  why: .*\d+ right at turn 1, 0 failed.*\n  change: every item was right at turn 1/);
     });
 });
