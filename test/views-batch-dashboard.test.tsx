@@ -67,8 +67,9 @@ describe("batch dashboard (scripted events)", () => {
             expect(f).toContain("Acc@t1 66.7 · Acc@t2 50.0 · Δ -16.7 · flips c→i 2 i→c 1 · N 3 · 4 samples");
             expect(f).toMatch(/alpha\s+2\s+50\.0\s+75\.0\s+\+25\.0\s+\[19\.8, 97\.3\]/);
             expect(f).toMatch(/beta\s+1\s+100\.0\s+0\.0\s+-100\.0\s+\[0\.0, 79\.3\]/);
-            expect(f).toMatch(/t1 █+·+\s+66\.7%/);
-            expect(f).toMatch(/t2 █+·+\s+50\.0%/);
+            // The bar, with the 95% interval marked (╟ ╢) and printed after the value.
+            expect(f).toMatch(/t1 [█╟]+[█·╢]+\s+66\.7% \[20\.8, 93\.9\]/);
+            expect(f).toMatch(/t2 [█╟]+[█·╢]+\s+50\.0% \[12\.5, 87\.5\]/);
             expect(f).toContain("waiting: all sequences busy, backing off 2s");
             // Finished items, printed statically above the live region.
             expect(f).toContain("✓ a1 · alpha · t1 ✓ · no samples");
