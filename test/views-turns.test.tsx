@@ -84,7 +84,8 @@ describe("dashboard metrics with 6 turns", () => {
             await new Promise((r) => setTimeout(r, 80));
             const f = plain(ui.lastFrame()!);
             expect(widest(f)).toBeLessThanOrEqual(100);
-            for (let t = 1; t <= 6; t++) expect(f).toMatch(new RegExp(`│ t${t} [█·]{24}\\s+\\d+\\.\\d%\\s+│`));
+            // The dashboard passes each turn's interval: marked in the bar (╟ ╢) and printed after the value.
+            for (let t = 1; t <= 6; t++) expect(f).toMatch(new RegExp(`│ t${t} [█·╟╢]{24}\\s+\\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\]\\s+│`));
             expect(f).toMatch(/│ Δ\(t1,t6\) \+50\.0 · flips c→i 0 i→c 5 · N 5 · 7 samples\s+│/);
             expect(f).toMatch(new RegExp(`│ mbpp\\s+2\\s+${MBPP_ACC.join("\\s+")}\\s+\\+25\\.0\\s+\\[`));
         } finally {
