@@ -2,6 +2,7 @@
 // objects one after another, or in a top-level array (the raw reflection records). Every record
 // keeps its number and starting line, so errors and provenance can point at it.
 import { resolve } from "node:path";
+import { lineFinder } from "../tasks/importers/common.js";
 import { TaskFormatError } from "../tasks/formatError.js";
 import { readTaskText } from "../tasks/readText.js";
 import { printable } from "../terminalText.js";
@@ -45,22 +46,6 @@ export function shapeOf(o: Record<string, unknown>): EvoShape | null {
     if ("second_trial_reasoning_chosen" in o || "reflection_chosen" in o || "second_trial_reasoning_rejected" in o) return "pair";
     if ("second_trial_reasoning" in o || ("reflections" in o && "first_trial_reasoning" in o)) return "dplus";
     return null;
-}
-
-/** 1-based line of each offset, for a text read once. */
-function lineIndex(text: string): (offset: number) => number {
-    const nl: number[] = [];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) nl.push(i);
-    return (offset) => {
-        let lo = 0;
-        let hi = nl.length;
-        while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (nl[mid]! < offset) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo + 1;
-    };
 }
 
 /** One JSON object per line: every line whose first character opens an object, or the first line is one whole object. */
@@ -153,7 +138,7 @@ export async function readEvoFile(path: string): Promise<EvoFile> {
             if (l.trim()) add(l, i + 1, i + 1);
         });
     } else {
-        const lineAt = lineIndex(text);
+        const lineAt = lineFinder(text);
         for (const s of valueSpans(text)) add(text.slice(s.start, s.end), lineAt(s.start), lineAt(Math.max(s.start, s.end - 1)));
     }
     const first = records.find((r) => r.value && shapeOf(r.value));
