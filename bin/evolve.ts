@@ -7,10 +7,10 @@ import { teacherJudge } from "../src/teacher/judge.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
 import { evolvePaths } from "../src/evolve/layout.js";
 import { EvolveInterrupted } from "../src/evolve/steps.js";
-import { runEvolve, type EvolveEvent, type EvolveRequest } from "../src/evolve/run.js";
+import { readEvolveManifest, runEvolve, type EvolveEvent, type EvolveRequest } from "../src/evolve/run.js";
 import { formatRoundsTable } from "../src/evolve/table.js";
 import type { EvolveConfig, EvolveManifest } from "../src/evolve/types.js";
-import { PROMPTS_DIR, SESSIONS_DIR } from "../src/paths.js";
+import { folderStamp, PROMPTS_DIR, SESSIONS_DIR } from "../src/paths.js";
 import { loadInstructionPool } from "../src/prompts/pool.js";
 import type { SettingsStore } from "../src/settings.js";
 import { TRAINING_SETTINGS } from "../src/training/defaults.js";
@@ -19,7 +19,6 @@ import type { Hyper, TrainingSetting } from "../src/training/types.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { printable } from "../src/terminalText.js";
 import { defaultParallel } from "./batch.js";
-import { readFileSync } from "node:fs";
 
 const int = (name: string, min = 0) => (v: string) => {
     const n = Number(v);
@@ -95,7 +94,7 @@ async function evolveAction(o: Record<string, any>, store: SettingsStore): Promi
     if (o.resume && !o.out) return fail("--resume needs --out <evolve folder>");
     if (!o.resume && !o.tasks) return fail("--tasks is required for a new loop (task files or demo)");
     const s = store.load();
-    const out: string = o.out ?? join(SESSIONS_DIR, `evolve-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-")}`);
+    const out: string = o.out ?? join(SESSIONS_DIR, `evolve-${folderStamp()}`);
     let config: EvolveConfig;
     try {
         config = o.resume ? resumedConfig(out, o) : newConfig(o, s);
@@ -185,12 +184,11 @@ function newConfig(o: Record<string, any>, s: ReturnType<SettingsStore["load"]>)
 
 /** --resume: the stored config; only --rounds and --parallel may be given. */
 function resumedConfig(out: string, o: Record<string, any>): EvolveConfig {
-    const file = evolvePaths(out).manifest;
     let m: EvolveManifest;
     try {
-        m = JSON.parse(readFileSync(file, "utf8")) as EvolveManifest;
+        m = readEvolveManifest(evolvePaths(out).manifest);
     } catch (e) {
-        throw new Error(`nothing to resume: cannot read ${file} (${(e as Error).message})`);
+        throw new Error(`nothing to resume: ${(e as Error).message}`);
     }
     const given = ["tasks", "setting", "evalShare", "k", "instructions", "maxTurns", "seed", "temperature", "maxTokens", "model", "contextSize", "epochs", "maxSteps", "lr", "teacher", "limit"].filter((k) => o[k] !== undefined);
     if (given.length) throw new Error(`--resume continues with the stored settings; drop --${given.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(", --")} (only --rounds and --parallel may change)`);

@@ -26,3 +26,6 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** What to tell the user when the config folder is unusable. */
 export const CONFIG_DIR_FIX = "set REFLECT_LAB_CONFIG_DIR to a writable folder";
+
+/** YYYYMMDD-HHMMSS (UTC): the time part of every default session, run, curation, training and evolve folder name. */
+export const folderStamp = (now = new Date()): string => now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-");

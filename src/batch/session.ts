@@ -9,7 +9,7 @@ import type { EndpointRef } from "../endpoints/types.js";
 import type { Backend, ParallelBackend } from "../backend/types.js";
 import { itemOracle, versions } from "../lab.js";
 import { requireCodeSandbox } from "../verify/codeGate.js";
-import { PROMPTS_DIR, SESSIONS_DIR } from "../paths.js";
+import { PROMPTS_DIR, SESSIONS_DIR, folderStamp } from "../paths.js";
 import { hashPromptsDir } from "../prompts/hash.js";
 import { loadInstructionPool } from "../prompts/pool.js";
 import { loadTurnTemplates } from "../prompts/templates.js";
@@ -55,7 +55,7 @@ export interface BatchRequest {
 }
 
 export function defaultRunDir(now = new Date()): string {
-    return join(SESSIONS_DIR, `batch-${now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-")}`);
+    return join(SESSIONS_DIR, `batch-${folderStamp(now)}`);
 }
 
 export async function loadBatchTasks(config: BatchConfig, skipInvalid: boolean, onSkipped?: (e: TaskFormatError[]) => void): Promise<TaskSet> {

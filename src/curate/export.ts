@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { SESSIONS_DIR } from "../paths.js";
+import { SESSIONS_DIR, folderStamp } from "../paths.js";
 import type { ExtractedSample } from "./extract.js";
 import { judgeBothOrders, noJudgeError, type PreferenceJudge } from "./judge.js";
 import { validateOptions, type CurateOptions } from "./options.js";
@@ -28,7 +28,7 @@ export interface ExportRequest {
 
 /** `<sessionsDir>/curated-<time>`, like batch runs' `batch-<time>`. */
 export function defaultCuratedDir(sessionsDir: string = SESSIONS_DIR, now = new Date()): string {
-    return join(sessionsDir, `curated-${now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-")}`);
+    return join(sessionsDir, `curated-${folderStamp(now)}`);
 }
 
 /**

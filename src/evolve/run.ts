@@ -74,7 +74,7 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
     let manifest: EvolveManifest;
     if (existsSync(P.manifest)) {
         if (!req.resume) throw new Error(`${out} already holds an evolve run; pass --resume to continue it, or choose another --out`);
-        manifest = readManifest(P.manifest);
+        manifest = readEvolveManifest(P.manifest);
         const diff = evolveDifferences(manifest.config, req.config);
         if (diff.length) throw new Error(`--resume: ${out} was started with other settings (${diff.join(", ")}); drop them to continue with the stored ones, or choose another --out`);
         if (req.config.rounds !== manifest.config.rounds) {
@@ -151,7 +151,8 @@ async function evolveLocked(req: EvolveRequest, out: string): Promise<EvolveResu
     return { out, table: table(), stopped: null };
 }
 
-function readManifest(file: string): EvolveManifest {
+/** evolve.json, checked to be one (the CLI reads it for --resume too). */
+export function readEvolveManifest(file: string): EvolveManifest {
     let m: EvolveManifest;
     try {
         m = JSON.parse(readFileSync(file, "utf8")) as EvolveManifest;

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, writeSync, writeFileSync } from "node:fs";
+import { folderStamp } from "../paths.js";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/types.js";
 import { ensureDir } from "../fsDirs.js";
@@ -76,6 +77,6 @@ export class SessionRecorder {
 }
 
 export function newSessionId(kind: string, now = new Date()): string {
-    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-");
+    const stamp = folderStamp(now);
     return `${stamp}-${kind}-${Math.random().toString(36).slice(2, 6)}`;
 }

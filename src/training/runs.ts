@@ -1,5 +1,6 @@
 // Training run folders under the sessions dir: what each asked for, how far it got, how it ended.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { folderStamp } from "../paths.js";
 import { basename, join } from "node:path";
 import { runFiles } from "./files.js";
 import { readStoredRequest } from "./launcher.js";
@@ -34,7 +35,7 @@ export interface TrainingRunListing {
 
 /** `<sessionsDir>/train-YYYYMMDD-HHMMSS` (UTC, like batch and curated folders), not yet used. */
 export function defaultTrainingOut(sessionsDir: string, now = new Date()): string {
-    const base = join(sessionsDir, `train-${now.toISOString().replace(/[-:]/g, "").replace(/\..+/, "").replace("T", "-")}`);
+    const base = join(sessionsDir, `train-${folderStamp(now)}`);
     // Two runs started within the same second get -2, -3, ...
     let dir = base;
     for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
