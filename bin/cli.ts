@@ -18,6 +18,7 @@ import { addCurateCommand } from "./curate.js";
 import { addEndpointsCommands } from "./endpoints.js";
 import { addEvolveCommand } from "./evolve.js";
 import { addTeacherCommands } from "./teacher.js";
+import { addTeachCommand } from "./teach.js";
 import { addTrainCommand } from "./train.js";
 
 const int = (name: string) => (v: string) => {
@@ -190,6 +191,7 @@ export function buildProgram(): Command {
     addAnalyzeCommands(program);
     addEndpointsCommands(program);
     addTeacherCommands(program);
+    addTeachCommand(program, store, settingsFrom);
     const config = program.command("config").description("show or change the stored settings");
     config.command("show").description("print the settings and where they are stored (and what is wrong with the file, if anything)").action(() => {
         // A broken file is shown, not thrown: this is where the user looks first.

@@ -52,7 +52,7 @@ export function versions(): Record<string, string> {
 
 export interface OpenLabOptions {
     settings: Settings;
-    kind: "lab" | "ask";
+    kind: "lab" | "ask" | "teach";
     /** Defaults to the generator endpoint (see `endpoint`), else the local node-llama-cpp backend built from the settings. */
     backend?: Backend;
     /** The generator's endpoint by name; undefined = the stored generator role (if any); null = the local model. */

@@ -5,6 +5,7 @@ import { CompareScreen } from "./compare/CompareScreen.js";
 import { CurateScreen } from "./curate/CurateScreen.js";
 import { EndpointsScreen } from "./endpoints/EndpointsScreen.js";
 import { TrainingScreen } from "./training/TrainingScreen.js";
+import { LabTeach } from "./teach/LabTeach.js";
 import { useLab, useUi } from "./context.js";
 import { Header } from "./Header.js";
 import { HelpBar } from "./HelpBar.js";
@@ -17,7 +18,7 @@ import { StatusLine } from "./StatusLine.js";
 import { StepsView } from "./StepsView.js";
 
 /** Screens that own their keys (forms with text editors, where q and ? are characters) and draw their own help bar. */
-const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare", "endpoints"]);
+const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare", "endpoints", "teach"]);
 
 /** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
 export function App() {
@@ -56,6 +57,7 @@ export function App() {
             case "curate":
             case "train":
             case "compare":
+            case "teach":
                 ui.setScreen(b.id);
                 break;
             case "next":
@@ -103,6 +105,8 @@ export function App() {
                 <TrainingScreen sessionsDir={controller.batch.sessionsDir} defaults={{ base: controller.lab.backend.info.kind === "openai" ? "default" : controller.lab.backend.info.modelPath }} onBack={back} onQuit={quit} />
             ) : screen === "compare" ? (
                 <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
+            ) : screen === "teach" ? (
+                <LabTeach record={controller.loop?.record ?? null} sessionDir={controller.lab.recorder.dir} exportDir={process.cwd()} onBack={back} onQuit={quit} />
             ) : screen === "endpoints" ? (
                 // A sub-screen of the settings: esc goes back there, after this key's other handlers have run
                 // (App's own may come second and would take the same esc as "back to the lab").

@@ -4,7 +4,7 @@ import { CURATE_KEYS } from "./curate/keys.js";
 import { ENDPOINT_KEYS } from "./endpoints/keys.js";
 import { TRAINING_KEYS } from "./training/keys.js";
 
-export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare" | "endpoints" | "endpointForm";
+export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare" | "endpoints" | "endpointForm" | "teach";
 
 export type KeyId =
     | "next"
@@ -32,6 +32,7 @@ export type KeyId =
     | "curate"
     | "train"
     | "compare"
+    | "teach"
     | `curate.${string}`
     | `train.${string}`
     | `compare.${string}`
@@ -80,6 +81,7 @@ export const KEYMAP: KeyBinding[] = [
     { id: "batchStop", keys: "q/ctrl+c", description: "stop the batch run (items in flight run again on --resume)", bar: "stop", barKeys: "q", when: ["batch"], match: (i, k) => i === "q" || (k.ctrl && i === "c") },
     { id: "curate", keys: "c", description: "curate training sets (D+, D±, D_pref) from batch runs", when: ["lab"], match: (i) => i === "c" },
     { id: "train", keys: "t", description: "training: launch SFT/DPO, watch loss live, past training runs", when: ["lab"], match: (i) => i === "t" },
+    { id: "teach", keys: "T", description: "teaching mode: this question's loop stage by stage with captions, for a class (the shipped examples in its gallery)", when: ["lab"], match: (i) => i === "T" },
     { id: "compare", keys: "m", description: "measure: batch runs (retry, reflect, trained) as the paper's Tab. 2, paired on identical turn 1", when: ["lab"], match: (i) => i === "m" },
     ...CURATE_KEYS,
     ...TRAINING_KEYS,

@@ -7,7 +7,7 @@ import { ensureDir } from "../fsDirs.js";
 export interface SessionManifest {
     schema: "reflect-lab/session@1";
     id: string;
-    kind: "lab" | "ask";
+    kind: "lab" | "ask" | "teach";
     created_at: string;
     model: { file: string; path: string; sha256: string; adapters: string[] };
     backend: Record<string, unknown>;
