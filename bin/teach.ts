@@ -147,7 +147,10 @@ async function replay(o: Record<string, unknown>, kit: TeachKit): Promise<void> 
         if (o.saveSet) {
             const picked = pickExamples(source, { outcomes: wanted ?? DEFAULT_PICK.outcomes, perTask: (o.max as number | undefined) ?? DEFAULT_PICK.perTask });
             const madeBy = `reflect-lab teach ${process.argv.slice(3).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`;
-            const { header, examples } = teachSetOf(source, entry ? [{ entry, walkthrough: entry.open() }] : picked, madeBy, o.note as string | undefined);
+            const chosen = entry ? [{ entry, walkthrough: entry.open() }] : picked;
+            // Other instructions on the same failed attempts, so side by side (s) works in the saved set too.
+            const siblings = o.withSiblings ? chosen.flatMap((p) => source.siblings(p.entry)).filter((e, i, all) => all.indexOf(e) === i && !chosen.some((p) => p.entry === e)).map((e) => ({ entry: e, walkthrough: e.open() })) : [];
+            const { header, examples } = teachSetOf(source, [...chosen, ...siblings], madeBy, o.note as string | undefined);
             writeTeachSet(o.saveSet as string, header, examples);
             process.stderr.write(`wrote ${o.saveSet}: ${examples.length} examples (${Object.entries(header.outcomes).map(([k, v]) => `${v} ${k}`).join(", ")}) from ${source.path}\n`);
             return;
@@ -190,6 +193,7 @@ export function addTeachCommand(program: Command, store: SettingsStore, settings
         .option("--export <file>", "write a self-contained handout (.md or .html) and exit, no TUI")
         .option("--save-set <file>", "save picked chains as an example set (JSONL with provenance) and exit")
         .option("--note <text>", "with --save-set: a note stored in the set's header")
+        .option("--with-siblings", "with --save-set: also save the other chains on each picked failed attempt (other instructions or samples), for side by side")
         .option("--hide-verdicts", "start with verdicts hidden until revealed (v), so the class can guess first")
         .addOption(new Option("--speed <level>", "typing speed of model text").choices(["instant", "fast", "readable", "slow"]).default("readable"))
         .option("--live", "run the current model on the item (--tasks/--id) or a typed question, through the same presenter")

@@ -344,6 +344,18 @@ describe("namedError", () => {
         expect(namedError({ ...mc, gold: "Paris", reflection: "It is option C, Paris." }).verdict).toBe("yes");
     });
 
+    it("does not count removed words the question itself uses: restating the question names no error", () => {
+        const q = "Every square has four sides. This shape does not have four sides. What follows?";
+        const args = { ...base, extracted: "D", gold: "B", choices: null, reflection: "The shape does have four sides, it has six edges.", removedWords: ["square", "four", "sides", "geometric", "series"] };
+        expect(namedError(args).matched).toEqual(["four", "sides"]);
+        const r = namedError({ ...args, question: q });
+        expect(r.verdict).toBe("no");
+        expect(r.matched).toEqual([]);
+        expect(r.why).toContain("other than the question's or the instruction's");
+        // A removed word the question does not use still counts.
+        expect(namedError({ ...args, question: q, reflection: "The geometric series was irrelevant." }).matched).toEqual(["geometric", "series"]);
+    });
+
     it("counts significant removed words, ignoring stop words and short words", () => {
         const r = namedError({ ...base, extracted: "52", gold: "62", reflection: "I forgot to carry the one in the tens column.", removedWords: ["the", "to", "carry", "in", "tens."] });
         expect(r.verdict).toBe("yes");

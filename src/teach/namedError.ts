@@ -36,6 +36,8 @@ const STOP = new Set(
     ("the and but not are was were for with from that this these those then than there their they them have has had " +
         "its it's you your our his her she him who whom which what when where why how all any can could would should will shall " +
         "into onto over under about also just only very more most some such each both does did done doing being been " +
+        "you're you've you'll i'm i've i'll we're we've it'll that's there's let's don't doesn't didn't isn't aren't can't won't " +
+        "already again still yet here now well really sure let may might must need please thank thanks glad help " +
         // Words nearly every reflection says: sharing them proves nothing.
         "answer answers final solution step steps question result therefore thus so because correct incorrect wrong right error mistake")
         .split(" ")
@@ -99,6 +101,8 @@ export function namedError(input: {
     choices: string[] | null;
     removedWords: string[];
     wasWrong: boolean;
+    /** Removed words the question (or the instruction) itself uses are no evidence: restating them names no error. */
+    question?: string;
 }): NamedError {
     const { reflection, extracted, gold, choices } = input;
     if (!input.wasWrong) return { verdict: "n/a", why: "the first answer was right, so there was no error to name", matched: [] };
@@ -128,7 +132,8 @@ export function namedError(input: {
 
     const wrong = mentions(extracted);
     const right = mentions(gold);
-    const removed = new Set(input.removedWords.flatMap((w) => tokens(w)).filter(significant).map((t) => t.key));
+    const asked = new Set(tokens(input.question ?? "").map((t) => t.key));
+    const removed = new Set(input.removedWords.flatMap((w) => tokens(w)).filter(significant).map((t) => t.key).filter((k) => !asked.has(k)));
     const shared = [...new Set(rt.filter((t) => removed.has(t.key)).map((t) => t.text.toLowerCase()))];
 
     const reasons: string[] = [];
@@ -141,7 +146,7 @@ export function namedError(input: {
     const missed: string[] = [];
     if (wrong.shown) missed.push(`the wrong answer ${wrong.shown}`);
     if (right.shown) missed.push(`the right answer ${right.shown}`);
-    missed.push("any word the correction removed");
+    missed.push(input.question ? "any word the correction removed (other than the question's or the instruction's)" : "any word the correction removed");
     return { verdict: "no", why: `it never mentions ${join(missed, "or")}`, matched: [] };
 }
 

@@ -59,6 +59,7 @@ export function buildWalkthrough(record: ItemRecord, source: WalkthroughSource, 
     const stages: Stage[] = [];
     const firstAnswer = steps.find((s) => s.kind === "answer")?.output ?? "";
     let firstReflection: string | null = null;
+    let firstInstruction = "";
     let firstRemoved: string[] | null = null;
     let pendingInstruction: Stage["instruction"];
 
@@ -80,7 +81,10 @@ export function buildWalkthrough(record: ItemRecord, source: WalkthroughSource, 
                 stages.push({ kind: "instruction", turn, title: `Turn ${turn} · the instruction ${key}`, text: ins.map((t, i) => `${i + 1}. ${t}`).join("\n"), caption: kit.captions.render("instruction", { ...base, ...words, turn, key }), streamed: false, instruction: pendingInstruction });
             }
             const text = s.output ?? "";
-            firstReflection ??= text;
+            if (firstReflection === null) {
+                firstReflection = text;
+                firstInstruction = ins ? ins.join("\n") : "";
+            }
             stages.push({
                 kind: "reflection",
                 turn,
@@ -100,10 +104,12 @@ export function buildWalkthrough(record: ItemRecord, source: WalkthroughSource, 
     }
 
     const outcome = outcomeOf(record);
-    const summary = summaryCard(record, steps, { firstAnswer, firstReflection, removed: firstRemoved ?? [], outcome });
+    const summary = summaryCard(record, steps, { firstAnswer, firstReflection, firstInstruction, removed: firstRemoved ?? [], outcome });
     stages.push({ kind: "summary", turn: record.correct_by_turn.length, title: "Summary", text: summary.lines.join("\n"), caption: kit.captions.render("summary", base), streamed: false, summary });
     return { source, item, model: record.model.file, verifier: record.config.verifier, outcome, stages, record };
 }
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 
 function safeInstruction(pool: InstructionPool, key: string): [string, string, string] | null {
     try {
@@ -120,17 +126,17 @@ const OUTCOME_LINE: Record<Outcome, string> = {
     "right-first": "Right at the first attempt: nothing to reflect on."
 };
 
-function summaryCard(record: ItemRecord, steps: StepRecord[], f: { firstAnswer: string; firstReflection: string | null; removed: string[]; outcome: Outcome }): SummaryCard {
+function summaryCard(record: ItemRecord, steps: StepRecord[], f: { firstAnswer: string; firstReflection: string | null; firstInstruction: string; removed: string[]; outcome: Outcome }): SummaryCard {
     const verifies = steps.filter((s) => s.kind === "verify" && s.verdict);
     const extractedByTurn = verifies.map((s) => s.oracle_verdict?.extracted ?? s.verdict!.extracted);
     const lastAnswer = [...steps].reverse().find((s) => s.kind === "answer" || s.kind === "correct")?.output ?? "";
     const counts = diffWords(wordDiff(f.firstAnswer, lastAnswer));
     const wasWrong = record.correct_by_turn.length > 0 && !record.correct_by_turn[0];
-    const named = namedError({ reflection: f.firstReflection, firstAnswer: f.firstAnswer, extracted: extractedByTurn[0] ?? null, gold: record.item.answer, choices: record.item.choices, removedWords: f.removed, wasWrong });
+    const named = namedError({ reflection: f.firstReflection, firstAnswer: f.firstAnswer, extracted: extractedByTurn[0] ?? null, gold: record.item.answer, choices: record.item.choices, removedWords: f.removed, wasWrong, question: `${record.item.question}\n${f.firstInstruction}` });
     const show = (x: string | null | undefined) => (x === null || x === undefined ? "(none read)" : x.length > 40 ? `${x.slice(0, 39)}…` : x);
     const lines = [OUTCOME_LINE[f.outcome]];
     lines.push(`Answers by turn: ${record.correct_by_turn.map((c, i) => `t${i + 1} ${show(extractedByTurn[i])} (${c ? "right" : "wrong"})`).join(" → ")} · expected ${show(record.item.answer)}`);
-    if (record.correct_by_turn.length > 1) lines.push(`From the first to the last answer: ${counts.removed.length} words removed, ${counts.added.length} added.`);
+    if (record.correct_by_turn.length > 1) lines.push(`From the first to the last answer: ${plural(counts.removed.length, "word")} removed, ${counts.added.length} added.`);
     if (named.verdict !== "n/a") lines.push(`Named the real error: ${named.verdict} (text check): ${named.why}`);
     else if (wasWrong) lines.push("No reflection was written (retry mode: the model only heard \"incorrect\").");
     return { outcome: f.outcome, correctByTurn: [...record.correct_by_turn], extractedByTurn, wordsRemoved: counts.removed.length, wordsAdded: counts.added.length, named, lines };

@@ -41,7 +41,9 @@ export function LabTeach(props: LabTeachProps) {
     const walkthrough = useMemo(() => {
         const r = props.record;
         if (!kit || !r || !r.steps.some((s) => s.kind === "answer")) return null;
-        return buildWalkthrough(r, { kind: "session", path: props.sessionDir, itemId: r.item.id }, kit);
+        const w = buildWalkthrough(r, { kind: "session", path: props.sessionDir, itemId: r.item.id }, kit);
+        // A loop still going has no outcome yet: no summary card until it ends.
+        return r.status === "running" ? { ...w, stages: w.stages.filter((s) => s.kind !== "summary") } : w;
     }, [kit, props.record, props.record?.steps.length, props.sessionDir]);
     if (!kit || (!walkthrough && !source)) {
         // Nothing to show (broken captions, no example set): say why, and let esc go back.
