@@ -1,17 +1,16 @@
 // `reflect-lab batch` and `reflect-lab report`: batch generation over task files, and the metrics of a run.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { availableParallelism } from "node:os";
 import { formatReport } from "../src/batch/metrics.js";
+import { defaultParallel } from "../src/batch/parallel.js";
 import { parseInstructionPlan } from "../src/batch/plan.js";
 import { describeReflector, reflectorFromAdapters, reflectorFromEndpoint, reflectorFromModel, reflectorFromTraining } from "../src/batch/reflector.js";
-import { readRunManifest, resolveRun } from "../src/batch/runs.js";
+import { readRunManifest, resolveRun, type RunManifest } from "../src/batch/runs.js";
 import { resolveEndpoint } from "../src/endpoints/resolve.js";
 import { EndpointStore } from "../src/endpoints/store.js";
 import { endpointRef, type Endpoint } from "../src/endpoints/types.js";
 import { ProgressLines } from "../src/batch/progress.js";
 import { formatRunReport, reportRun } from "../src/batch/report.js";
 import { startBatch, tasksDifference, type BatchRequest } from "../src/batch/session.js";
-import type { RunManifest } from "../src/batch/runner.js";
 import { RunStore } from "../src/batch/store.js";
 import type { BatchConfig, ReflectorSpec } from "../src/batch/types.js";
 import { PROMPTS_DIR } from "../src/paths.js";
@@ -20,6 +19,8 @@ import type { SettingsStore } from "../src/settings.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { addAuditCommand } from "./audit.js";
 import { printable } from "../src/terminalText.js";
+import { parseInstructionSpec } from "../src/prompts/instructionSpec.js";
+import { batchHelp, reportHelp } from "./helpTexts.js";
 
 const int = (name: string, min = 0) => (v: string) => {
     const n = Number(v);
@@ -27,10 +28,15 @@ const int = (name: string, min = 0) => (v: string) => {
     return n;
 };
 
-/** Parallel sequences by default: 8 measured best on a 2-core CPU (full decode batches); more cores, more. */
-export function defaultParallel(): number {
-    return Math.max(8, Math.min(32, availableParallelism() * 4));
-}
+/** --instructions is checked as it is read: a bad one stops before anything loads, saying what is accepted. */
+const instructionsArg = (v: string): string => {
+    try {
+        parseInstructionSpec(v);
+    } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+    }
+    return v;
+};
 
 export function addBatchCommands(program: Command, store: SettingsStore): void {
     program
@@ -41,19 +47,19 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--skip-invalid", "report and skip invalid items instead of stopping")
         .option("--limit <n>", "only the first N items", int("--limit", 1))
         .option("-P, --parallel <n>", `parallel sequences (default ${defaultParallel()} here; with an endpoint, its concurrency)`, int("--parallel", 1))
-        .option("-k, --k <n>", "reflections sampled per failed answer and instruction (paper: 2)", int("--k", 1), 2)
-        .option("--instructions <spec>", "fixed:1-3-2 | random:6 | round-robin | all", "random:6")
-        .option("--max-turns <n>", "turns per question (paper: 2)", int("--max-turns", 1))
+        .addOption(new Option("-k, --k <n>", "reflections sampled per failed answer and instruction").argParser(int("--k", 1)).default(2, "2, the paper's"))
+        .addOption(new Option("--instructions <spec>", "the instructions each failed answer is reflected on: a key list, random:N, round-robin or all (see below)").argParser(instructionsArg).default("random:6", "random:6, the paper's"))
+        .option("--max-turns <n>", "turns per question (default: the stored setting; paper: 2)", int("--max-turns", 1))
         .addOption(new Option("--mode <mode>", "reflect, or retry (the paper's w/o reflection baseline)").choices(["reflect", "retry"]).default("reflect"))
-        .addOption(new Option("--verifier <mode>", "verifier: ground truth, the model itself, or the teacher endpoint").choices(["oracle", "self", "teacher"]))
+        .addOption(new Option("--verifier <mode>", "verifier: ground truth, the model itself, or the teacher endpoint (default: the stored setting)").choices(["oracle", "self", "teacher"]))
         .option("--teacher <name>", "the endpoint that judges answers with --verifier teacher (default: the stored verifier role, else the teacher role)")
-        .option("--seed <n>", "run seed", int("--seed"))
-        .option("--temperature <x>", "sampling temperature (paper: 0.8)", Number)
-        .option("--max-tokens <n>", "tokens per generation", int("--max-tokens", 1))
+        .option("--seed <n>", "run seed (default: the stored setting)", int("--seed"))
+        .option("--temperature <x>", "sampling temperature (default: the stored setting; paper: 0.8)", Number)
+        .option("--max-tokens <n>", "tokens per generation (default: the stored setting)", int("--max-tokens", 1))
         .option("-m, --model <gguf|hf:uri>", "model (default: the stored setting)")
         .option("--endpoint <name|none>", "generator: a stored OpenAI-compatible endpoint, or none for the local model (default: the stored generator role)")
         .option("--reflector-endpoint <name|none>", "an endpoint reflects and corrects; turn 1 stays with the generator (default: the stored reflector role)")
-        .option("--context-size <n>", "tokens per sequence", int("--context-size", 256))
+        .option("--context-size <n>", "tokens per sequence (default: the stored setting)", int("--context-size", 256))
         .option("--trained <dir>", "a finished training run folder: its trained reflector/corrector (result.json) reflects and corrects; turn 1 stays with the base model")
         .option("--reflector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as reflector (and corrector, unless --corrector-adapter)")
         .option("--corrector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as corrector (default: the reflector's)")
@@ -65,6 +71,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--json", "JSONL events on stdout instead of progress lines")
         .option("--interval <s>", "seconds between progress lines", Number, 5)
         .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated")
+        .addHelpText("after", batchHelp(store))
         .action(async (o) => {
             if ((o.resume || o.retryErrors) && !o.out) fail("--resume and --retry-errors need --out <run folder>");
             // --turn1-from: what makes turn 1 defaults to the source run's (flags given still win, and a difference is refused).
@@ -196,7 +203,12 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                         if (o.json) process.stdout.write(JSON.stringify(e.type === "item" ? { type: "item", item_id: e.result.itemId, task: e.result.task, outcome: e.outcome, done: e.done, total: e.total } : e) + "\n");
                         progress.on(e);
                     };
-                    summary = await startBatch(req);
+                    try {
+                        summary = await startBatch(req);
+                    } finally {
+                        // Progress lines come from a timer: a run that threw before its "done" event stops it here.
+                        progress.close();
+                    }
                 }
                 const report = reportRun(summary.runDir);
                 if (o.json) process.stdout.write(JSON.stringify({ type: "report", metrics: report.metrics, progress: report.progress }) + "\n");
@@ -215,6 +227,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .command("report <run>")
         .description("print the metrics of a batch run (finished or not) from its stored records: Acc@t1..t_max, Δ, flips, per task with N and 95% intervals")
         .option("--json", "print JSON")
+        .addHelpText("after", reportHelp())
         .action((run: string, o) => {
             const r = reportRun(run);
             if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + "\n");

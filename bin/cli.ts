@@ -20,6 +20,8 @@ import { addEvolveCommand } from "./evolve.js";
 import { addTeacherCommands } from "./teacher.js";
 import { addTeachCommand } from "./teach.js";
 import { addTrainCommand } from "./train.js";
+import { askHelp } from "./helpTexts.js";
+import { INSTRUCTIONS_GRAMMAR } from "../src/prompts/instructionSpec.js";
 
 const int = (name: string) => (v: string) => {
     const n = Number(v);
@@ -36,22 +38,22 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 /** Options shared by the lab and `ask`: they override the stored settings for this run only. */
 function addRunOptions(cmd: Command): Command {
     return cmd
-        .option("-m, --model <gguf|hf:uri>", "model: a GGUF path, an hf: URI, or \"default\" (embedded SmolLM2-135M-Instruct)")
+        .option("-m, --model <gguf|hf:uri>", "model: a GGUF path, an hf: URI, or \"default\" (embedded SmolLM2-135M-Instruct); default: the stored setting")
         .option("--endpoint <name|none>", "generator: a stored OpenAI-compatible endpoint (see `endpoints list`), or none for the local model; default: the stored generator role")
         .option("-t, --tasks <file|demo>", "task set: reflect-lab task JSONL or \"demo\" (built in, 40 items)", "demo")
         .option("--id <item>", "item id to start on (default: the first)")
-        .addOption(new Option("--verifier <mode>", "verifier mode: ground truth, the model itself, or the teacher endpoint").choices(["oracle", "self", "teacher"]))
+        .addOption(new Option("--verifier <mode>", "verifier mode: ground truth, the model itself, or the teacher endpoint (default: the stored setting)").choices(["oracle", "self", "teacher"]))
         .option("--teacher <name>", "the endpoint that judges answers with --verifier teacher (default: the stored verifier role, else the teacher role)")
-        .option("--max-turns <n>", "maximum turns per question", int("--max-turns"))
-        .option("--seed <n>", "sampling seed", int("--seed"))
-        .option("--temperature <x>", "sampling temperature", float("--temperature"))
-        .option("--max-tokens <n>", "maximum tokens per generation", int("--max-tokens"))
-        .option("--instructions <sel>", "instruction selection: fixed:1-3-2 | random | round-robin | subset:1-1-1,2-5-2")
-        .addOption(new Option("--gpu <backend>", "compute backend").choices(["auto", "cuda", "vulkan", "metal", "cpu"]))
-        .option("--gpu-layers <n>", "cap on layers offloaded to the GPU", int("--gpu-layers"))
-        .option("--vram-cap <MiB>", "cap on the VRAM the model may use", int("--vram-cap"))
-        .option("--context-size <n>", "context size in tokens", int("--context-size"))
-        .option("--threads <n>", "CPU threads (default: one per core)", int("--threads"))
+        .option("--max-turns <n>", "maximum turns per question (default: the stored setting; paper: 2)", int("--max-turns"))
+        .option("--seed <n>", "sampling seed (default: the stored setting)", int("--seed"))
+        .option("--temperature <x>", "sampling temperature (default: the stored setting; paper: 0.8)", float("--temperature"))
+        .option("--max-tokens <n>", "maximum tokens per generation (default: the stored setting)", int("--max-tokens"))
+        .option("--instructions <sel>", `instruction selection: ${INSTRUCTIONS_GRAMMAR} (default: the stored setting)`)
+        .addOption(new Option("--gpu <backend>", "compute backend (default: the stored setting)").choices(["auto", "cuda", "vulkan", "metal", "cpu"]))
+        .option("--gpu-layers <n>", "cap on layers offloaded to the GPU (default: the stored setting)", int("--gpu-layers"))
+        .option("--vram-cap <MiB>", "cap on the VRAM the model may use (default: the stored setting)", int("--vram-cap"))
+        .option("--context-size <n>", "context size in tokens (default: the stored setting)", int("--context-size"))
+        .option("--threads <n>", "CPU threads (default: the stored setting, else one per core)", int("--threads"))
         .option("--unsafe-code-exec", "run code answers even where no sandbox (bubblewrap) can start: they run as you, unisolated");
 }
 
@@ -168,7 +170,9 @@ export function buildProgram(): Command {
         const backend = endpoint === undefined ? undefined : await openGenerator(settings, { endpoint, onProgress: (m) => process.stderr.write(`${m}\n`) });
         await runTui({ settings, settingsStore: store, tasks, startIndex, backend });
     });
-    addRunOptions(program.command("ask").description("run one item through answer, verify, reflect and correct; print the record as JSON").option("--json", "(default) print JSON")).action((o) => ask(o, store));
+    addRunOptions(program.command("ask").description("run one item through answer, verify, reflect and correct; print the record as JSON").option("--json", "(default) print JSON"))
+        .addHelpText("after", askHelp(store))
+        .action((o) => ask(o, store));
     program
         .command("verify")
         .description("run a verifier on an answer and print its verdict and why (debug scoring)")

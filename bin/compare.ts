@@ -5,6 +5,7 @@ import { formatCompareMany } from "../src/batch/compareTable.js";
 import { resolveRun } from "../src/batch/runs.js";
 import { SESSIONS_DIR } from "../src/paths.js";
 import { printable } from "../src/terminalText.js";
+import { compareHelp } from "./helpTexts.js";
 
 export interface CompareArgs {
     baseline?: string;
@@ -33,6 +34,7 @@ export function addCompareCommand(program: Command): void {
         )
         .option("--baseline <run>", "the reference run for the paired differences (default: the first run given)")
         .option("--json", "print JSON")
+        .addHelpText("after", compareHelp())
         .action((runs: string[], o: { json?: boolean; baseline?: string }) => {
             try {
                 if (o.json) process.stdout.write(compareJson(runs, { baseline: o.baseline }) + "\n");

@@ -1,6 +1,6 @@
 // `reflect-lab endpoints ...`: OpenAI-compatible servers as generator, reflector, verifier or teacher.
 import { Command, InvalidArgumentError } from "commander";
-import { keySourceLabel } from "../src/endpoints/keys.js";
+import { keySourceLabel } from "../src/endpoints/secrets.js";
 import { probeEndpoint } from "../src/endpoints/probe.js";
 import { redact } from "../src/endpoints/redact.js";
 import { EndpointStore } from "../src/endpoints/store.js";

@@ -18,7 +18,7 @@ import { eventLine } from "../src/training/format.js";
 import type { Hyper, TrainingSetting } from "../src/training/types.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { printable } from "../src/terminalText.js";
-import { defaultParallel } from "./batch.js";
+import { defaultParallel } from "../src/batch/parallel.js";
 
 const int = (name: string, min = 0) => (v: string) => {
     const n = Number(v);
@@ -202,6 +202,9 @@ function headlessPrinter(maxTurns: number): (e: EvolveEvent) => void {
     return (e) => {
         switch (e.type) {
             case "step":
+                // Progress lines come on a timer: a step that ended without a "done" event (a throw) must not keep writing.
+                progress?.close();
+                progress = null;
                 if (e.state === "start") {
                     err(`── round ${e.round} · ${e.step} → ${e.dir}`);
                     progress = new ProgressLines(maxTurns, err, 10_000);
@@ -224,6 +227,10 @@ function headlessPrinter(maxTurns: number): (e: EvolveEvent) => void {
                 break;
             case "stopped":
             case "note":
+                if (e.type === "stopped") {
+                    progress?.close();
+                    progress = null;
+                }
                 err(e.type === "stopped" ? e.reason : e.message);
                 break;
         }

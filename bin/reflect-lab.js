@@ -11,6 +11,10 @@ const die = (e) => {
     process.stderr.write(`reflect-lab: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     process.exit(1);
 };
+// `reflect-lab verify ... | head -1`: the reader went away; that is the end of the output, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e) => (e && e.code === "EPIPE" ? process.exit(0) : die(e)));
+}
 process.on("uncaughtException", die);
 process.on("unhandledRejection", die);
 await import("./cli.ts");

@@ -5,7 +5,7 @@ import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { SESSIONS_DIR } from "../src/paths.js";
 import { errorTypeBreakdown, formatErrorTypes } from "../src/teacher/breakdown.js";
 import { openTeacher, type OpenedTeacher } from "../src/teacher/open.js";
-import { tagRun, type TagProgress } from "../src/teacher/tagRun.js";
+import { tagRun, type TagProgress } from "../src/batch/tagRun.js";
 import { TEACHER_MAX_TOKENS } from "../src/teacher/sampler.js";
 import { printable } from "../src/terminalText.js";
 

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { SESSIONS_DIR } from "../src/paths.js";
 import { buildArgv, commandLine, formatNumber, normalizeRequest, trainerPaths, trainerProblem, TrainingLaunchError } from "../src/training/command.js";
 import { checkCuratedData } from "../src/training/data.js";
-import { defaultHyper, TRAINING_SETTINGS } from "../src/training/defaults.js";
+import { defaultHyper, TRAINING_DEFAULTS, TRAINING_SETTINGS } from "../src/training/defaults.js";
 import { eventLine, summaryLines } from "../src/training/format.js";
 import { launchTraining, readStoredRequest, type LaunchOptions, type TrainingRun } from "../src/training/launcher.js";
 import { defaultTrainingOut } from "../src/training/runs.js";
@@ -19,22 +19,25 @@ const num =
         return n;
     };
 
-/** Hyperparameter flags: [option key, flag, parser, help]. Every one overrides the setting's default. */
+const D = TRAINING_DEFAULTS;
+const f = formatNumber;
+
+/** Hyperparameter flags: [option key, flag, parser, help]. Every one overrides the setting's default (training/defaults.json). */
 const HYPER_FLAGS: [keyof Hyper, string, (v: string) => number, string][] = [
-    ["epochs", "--epochs <x>", num("--epochs", { min: 0 }), "epochs (SFT 3, DPO 1)"],
+    ["epochs", "--epochs <x>", num("--epochs", { min: 0 }), `epochs (SFT ${f(D.epochs.sft)}, DPO ${f(D.epochs.dpo)})`],
     ["maxSteps", "--max-steps <n>", num("--max-steps", { int: true, min: 1 }), "stop after N optimizer steps per stage (overrides --epochs)"],
-    ["lr", "--lr <x>", num("--lr", { min: 0 }), "learning rate (one-stage 1e-3; two-stage 1e-3 LoRA, 2e-5 full; DPO 5e-7)"],
-    ["batchSize", "--batch-size <n>", num("--batch-size", { int: true, min: 1 }), "per-device batch (4)"],
-    ["gradAccum", "--grad-accum <n>", num("--grad-accum", { int: true, min: 1 }), "gradient accumulation (default: reaches the paper's effective batch: 8, 64, 128 for DPO)"],
-    ["loraR", "--lora-r <n>", num("--lora-r", { int: true, min: 1 }), "LoRA rank (8)"],
-    ["loraAlpha", "--lora-alpha <n>", num("--lora-alpha", { int: true, min: 1 }), "LoRA alpha (32)"],
-    ["loraDropout", "--lora-dropout <x>", num("--lora-dropout", { min: 0 }), "LoRA dropout (0.1)"],
-    ["beta", "--beta <x>", num("--beta", { min: 0 }), "DPO beta (0.01)"],
-    ["maxLength", "--max-length <n>", num("--max-length", { int: true, min: 16 }), "max tokens per example (2048)"],
-    ["seed", "--seed <n>", num("--seed", { int: true, min: 0 }), "seed (42)"],
-    ["loggingSteps", "--logging-steps <n>", num("--logging-steps", { int: true, min: 1 }), "log every N steps (1)"],
-    ["evalSteps", "--eval-steps <n>", num("--eval-steps", { int: true, min: 1 }), "eval loss every N steps (50)"],
-    ["saveSteps", "--save-steps <n>", num("--save-steps", { int: true, min: 1 }), "checkpoint every N steps (50)"],
+    ["lr", "--lr <x>", num("--lr", { min: 0 }), `learning rate (SFT ${f(D.lr.lora)} LoRA, ${f(D.lr.full)} full; DPO ${f(D.lr.dpo)})`],
+    ["batchSize", "--batch-size <n>", num("--batch-size", { int: true, min: 1 }), `per-device batch (${D.batchSize})`],
+    ["gradAccum", "--grad-accum <n>", num("--grad-accum", { int: true, min: 1 }), `gradient accumulation (default: reaches the paper's effective batch: ${D.effectiveBatch["one-stage"]}, ${D.effectiveBatch["two-stage"]}, ${D.effectiveBatch["dpo-pref"]} for DPO)`],
+    ["loraR", "--lora-r <n>", num("--lora-r", { int: true, min: 1 }), `LoRA rank (${D.loraR})`],
+    ["loraAlpha", "--lora-alpha <n>", num("--lora-alpha", { int: true, min: 1 }), `LoRA alpha (${D.loraAlpha})`],
+    ["loraDropout", "--lora-dropout <x>", num("--lora-dropout", { min: 0 }), `LoRA dropout (${f(D.loraDropout)})`],
+    ["beta", "--beta <x>", num("--beta", { min: 0 }), `DPO beta (${f(D.beta)})`],
+    ["maxLength", "--max-length <n>", num("--max-length", { int: true, min: 16 }), `max tokens per example (${D.maxLength})`],
+    ["seed", "--seed <n>", num("--seed", { int: true, min: 0 }), `seed (${D.seed})`],
+    ["loggingSteps", "--logging-steps <n>", num("--logging-steps", { int: true, min: 1 }), `log every N steps (${D.loggingSteps})`],
+    ["evalSteps", "--eval-steps <n>", num("--eval-steps", { int: true, min: 1 }), `eval loss every N steps (${D.evalSteps})`],
+    ["saveSteps", "--save-steps <n>", num("--save-steps", { int: true, min: 1 }), `checkpoint every N steps (${D.saveSteps})`],
     ["threads", "--threads <n>", num("--threads", { int: true, min: 1 }), "CPU threads (default: the trainer decides)"]
 ];
 
@@ -67,8 +70,9 @@ function defaultsHelp(): string {
     return `
 Defaults per setting (paper App. B where it says; every one can be overridden):
 ${rows.join("\n")}
-  two-stage --full: full fine-tuning at lr 2e-5 (the paper's choice, bf16).
-  4-bit loading (--load-in-4bit auto) only where CUDA exists. max length 2048, seed 42, eval/save every 50 steps.
+  two-stage --full: full fine-tuning at lr ${f(D.lr.full)} (the paper's choice, bf16).
+  4-bit loading (--load-in-4bit ${D.loadIn4bit.lora}) only where CUDA exists. max length ${D.maxLength}, seed ${D.seed}, eval every ${D.evalSteps} steps, save every ${D.saveSteps}.
+  All of these come from training/defaults.json, which train.py reads too.
 
 Data: a curated folder (reflect-lab curate --out DIR): one-stage reads sft.one-stage, two-stage sft.reflector
 and sft.corrector, dpo-pref pref.dpref, dpo-pm pref.dpm (each .train.jsonl and .eval.jsonl).

@@ -11,7 +11,7 @@ import type { EngineEvent, LoopConfig } from "./engine/types.js";
 import { PROMPTS_DIR, SESSIONS_DIR } from "./paths.js";
 import { loadInstructionPool, type InstructionPool } from "./prompts/pool.js";
 import { loadTurnTemplates, type TurnTemplates } from "./prompts/templates.js";
-import { SessionRecorder, newSessionId } from "./session/recorder.js";
+import { SESSION_SCHEMA, SessionRecorder, newSessionId } from "./session/recorder.js";
 import { loopConfigFrom, type Settings } from "./settings.js";
 import type { TaskItem } from "./tasks/types.js";
 import { verifyOracle } from "./verify/oracle.js";
@@ -90,7 +90,7 @@ export async function openLab(opts: OpenLabOptions): Promise<Lab> {
     if (reflectorEndpoint) opts.onProgress?.(`reflector: endpoint ${reflectorEndpoint.endpoint.name} (${reflectorEndpoint.endpoint.model} at ${reflectorEndpoint.endpoint.baseURL})`);
     const info = backend.info;
     const recorder = new SessionRecorder(opts.sessionsDir ?? SESSIONS_DIR, {
-        schema: "reflect-lab/session@1",
+        schema: SESSION_SCHEMA,
         id: newSessionId(opts.kind),
         kind: opts.kind,
         created_at: new Date().toISOString(),

@@ -6,6 +6,7 @@ import { ensureDir } from "./fsDirs.js";
 import { CONFIG_DIR_FIX, configDir } from "./paths.js";
 import type { SamplerSettings } from "./backend/types.js";
 import type { LoopConfig, VerifierMode } from "./engine/types.js";
+import { INSTRUCTIONS_GRAMMAR } from "./prompts/instructionSpec.js";
 import { parseSelection } from "./prompts/pool.js";
 
 /** Everything the lab remembers between sessions (stored with `conf` in the user's config dir). */
@@ -29,7 +30,7 @@ export interface Settings {
     maxTokens: number;
     maxTurns: number;
     verifier: VerifierMode;
-    /** fixed:a-b-c | random | round-robin | subset:k1,k2 */
+    /** The one `--instructions` grammar (src/prompts/instructionSpec.ts), as the lab uses it: one instruction per reflection. */
     instructions: string;
 }
 
@@ -89,6 +90,7 @@ export function validateSetting<K extends keyof Settings>(key: K, value: Setting
             // "teacher" also needs a teacher endpoint at run time; the loop says so clearly when none is given.
             return value === "oracle" || value === "self" || value === "teacher" ? null : "verifier must be oracle, self or teacher";
         case "instructions":
+            if (typeof value !== "string") return `instructions must be a string: ${INSTRUCTIONS_GRAMMAR}`;
             try {
                 parseSelection(value as string);
                 return null;

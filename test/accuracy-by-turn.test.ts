@@ -84,7 +84,10 @@ describe("accuracy by turn, 6 turns", () => {
                 expect(ci[0]).toBeCloseTo(lo, 12);
                 expect(ci[1]).toBeCloseTo(hi, 12);
             });
-            expect(g.delta).toBeCloseTo(want[5]! - want[0]!, 12);
+            expect(g.deltaLast).toBeCloseTo(want[5]! - want[0]!, 12);
+            expect(g.delta12).toBeCloseTo(want[1]! - want[0]!, 12);
+            // The pre-rename field stays in the JSON for older readers: it is deltaLast.
+            expect(g.delta).toBe(g.deltaLast);
         }
         // By hand for one cell: Wilson of 0.6875 over 8 = [0.3558, 0.8976].
         expect(m.overall.ciByTurn[5][0]).toBeCloseTo(0.35575, 4);
@@ -94,8 +97,8 @@ describe("accuracy by turn, 6 turns", () => {
 
     it("prints all six turns and each turn's interval in the report table", async () => {
         const { out } = await report([]);
-        expect(out).toMatch(/^task\s+N\s+samples\s+Acc@t1\s+Acc@t2\s+Acc@t3\s+Acc@t4\s+Acc@t5\s+Acc@t6\s+Δ\(t1,t6\)\s+c→i\s+i→c\s+95% CI of Acc@t6$/m);
-        expect(out).toMatch(/^overall\s+8\s+14\s+12\.5\s+25\.0\s+37\.5\s+50\.0\s+56\.3\s+68\.8\s+\+56\.3\s+0\s+9\s+\[35\.6, 89\.8\]$/m);
+        expect(out).toMatch(/^task\s+N\s+samples\s+Acc@t1\s+Acc@t2\s+Acc@t3\s+Acc@t4\s+Acc@t5\s+Acc@t6\s+Δ\(t1,t2\)\s+Δ\(t1,t6\)\s+c→i\s+i→c\s+95% CI of Acc@t6$/m);
+        expect(out).toMatch(/^overall\s+8\s+14\s+12\.5\s+25\.0\s+37\.5\s+50\.0\s+56\.3\s+68\.8\s+\+12\.5\s+\+56\.3\s+0\s+9\s+\[35\.6, 89\.8\]$/m);
         expect(out).toMatch(/^alpha\s+4\s+\d+\s+25\.0\s+37\.5\s+62\.5\s+75\.0\s+75\.0\s+87\.5\s/m);
         expect(out).toMatch(/^beta\s+4\s+\d+\s+0\.0\s+12\.5\s+12\.5\s+25\.0\s+37\.5\s+50\.0\s/m);
         // The intervals table: one [lo, hi] per turn and row.

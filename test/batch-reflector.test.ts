@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChatMessage, ParallelBackend } from "../src/backend/types.js";
 import { describeReflector, reflectorFromAdapters, reflectorFromTraining, roleModels } from "../src/batch/reflector.js";
-import type { RunManifest } from "../src/batch/runner.js";
+import type { RunManifest } from "../src/batch/runs.js";
 import { startBatch } from "../src/batch/session.js";
 import { RunStore } from "../src/batch/store.js";
 import type { BatchConfig, BatchEvent } from "../src/batch/types.js";

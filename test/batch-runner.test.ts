@@ -82,7 +82,7 @@ describe("batch runner", () => {
         // Report from the stored records alone: t1 = 5/10; t2 adds half of each odd item's chains.
         const r = reportRun(out).metrics;
         expect(r.overall.accByTurn).toEqual([0.5, 0.75]);
-        expect(r.overall.delta).toBeCloseTo(0.25);
+        expect(r.overall.deltaLast).toBeCloseTo(0.25);
         expect(r.perTask.alpha!.n + r.perTask.beta!.n).toBe(10);
     });
 

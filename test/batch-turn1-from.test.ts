@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { ChatMessage, ParallelBackend } from "../src/backend/types.js";
 import { startBatch } from "../src/batch/session.js";
 import { RunStore } from "../src/batch/store.js";
-import type { RunManifest } from "../src/batch/runner.js";
+import type { RunManifest } from "../src/batch/runs.js";
 import type { ItemRecord } from "../src/engine/types.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { tinyConfig, tinyTasks } from "./helpers/batchTasks.js";

@@ -12,7 +12,7 @@ import { formatCompareMany, tab2Table } from "../src/batch/compareTable.js";
 import { pairedAgainst } from "../src/batch/pairing.js";
 import { reflectorFromTraining } from "../src/batch/reflector.js";
 import { startBatch } from "../src/batch/session.js";
-import type { RunManifest } from "../src/batch/runner.js";
+import type { RunManifest } from "../src/batch/runs.js";
 import type { BatchConfig, ReflectorSpec } from "../src/batch/types.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { compareJson } from "../bin/compare.js";
@@ -118,7 +118,7 @@ describe("Tab. 2 over three runs", () => {
             [8, 0.25, 0.625],
             [8, 0.375, 0.875]
         ]);
-        expect(r.rows[2]!.runs.map((m) => m.delta)).toEqual([0.25, 0.375, 0.5]);
+        expect(r.rows[2]!.runs.map((m) => m.delta12)).toEqual([0.25, 0.375, 0.5]);
     });
 
     it("pairs on byte-identical turn 1, counts shared failures, and warns when a run does not share it", () => {
@@ -240,7 +240,7 @@ describe("Tab. 2 over three runs", () => {
         expect(json.tasks).toEqual(["alpha", "beta"]);
         const overall = json.rows[2];
         expect(overall.task).toBe("overall");
-        expect(overall.runs[2]).toMatchObject({ n: 8, accByTurn: [0.375, 0.875], delta: 0.5, deltaCiMethod: "wilson" });
+        expect(overall.runs[2]).toMatchObject({ n: 8, accByTurn: [0.375, 0.875], delta12: 0.5, deltaLast: 0.5, delta: 0.5, deltaCiMethod: "wilson" });
         expect(overall.runs[2].ciByTurn).toHaveLength(2);
         expect(overall.paired[0]).toBeNull();
         expect(Object.keys(overall.paired[2]).sort()).toEqual(["acc2", "delta", "n", "sharedFailures", "sharedTurn1", "task"]);

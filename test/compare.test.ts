@@ -87,16 +87,18 @@ describe("compareRuns", () => {
         expect(alpha!.n).toBe(4);
         expect(alpha!.a.accByTurn).toEqual([0.25, 0.625]);
         expect(alpha!.b.accByTurn).toEqual([0.25, 0.875]);
-        expect(alpha!.a.delta).toBeCloseTo(0.375, 12);
-        expect(alpha!.b.delta).toBeCloseTo(0.625, 12);
+        expect(alpha!.a.delta12).toBeCloseTo(0.375, 12);
+        expect(alpha!.b.delta12).toBeCloseTo(0.625, 12);
         // beta: A (1 + 0 + ½ + 0)/4, B (1 + 0 + 1 + ½)/4.
         expect(beta!.a.accByTurn).toEqual([0.25, 0.375]);
         expect(beta!.b.accByTurn).toEqual([0.25, 0.625]);
         // overall: A t2 = 4/8, B t2 = 6/8.
         expect(r.overall.a.accByTurn).toEqual([0.25, 0.5]);
         expect(r.overall.b.accByTurn).toEqual([0.25, 0.75]);
-        expect(r.overall.a.delta).toBeCloseTo(0.25, 12);
-        expect(r.overall.b.delta).toBeCloseTo(0.5, 12);
+        expect(r.overall.a.delta12).toBeCloseTo(0.25, 12);
+        expect(r.overall.b.delta12).toBeCloseTo(0.5, 12);
+        // Two turns: the last turn is turn 2, and the old `delta` field (compare --json) is the same number.
+        expect([r.overall.b.deltaLast, r.overall.b.delta]).toEqual([r.overall.b.delta12, r.overall.b.delta12]);
         // Wilson (metrics.ts): A overall t2 = 0.5 over 8 → [0.2152, 0.7848] by hand.
         expect(r.overall.a.ciByTurn[1]![0]).toBeCloseTo(0.215211, 5);
         expect(r.overall.a.ciByTurn[1]![1]).toBeCloseTo(0.784789, 5);
@@ -139,7 +141,10 @@ describe("compareRuns", () => {
         expect(alpha.b.accByTurn[0]).toBeCloseTo(1 / 3, 12);
         expect(alpha.b.accByTurn[1]).toBeCloseTo(2 / 3, 12);
         expect(alpha.b.accByTurn[2]).toBe(1);
-        expect(alpha.b.delta).toBeCloseTo(1 / 3, 12);
+        // Three turns in C: Δ(t1,t2) is what is compared, Δ(t1,t3) is named apart.
+        expect(alpha.b.delta12).toBeCloseTo(1 / 3, 12);
+        expect(alpha.b.deltaLast).toBeCloseTo(2 / 3, 12);
+        expect(alpha.b.delta).toBe(alpha.b.delta12);
         // Acc@t2 diffs q1 +½, q2 +½, q3 −½; Δ diffs q1 0−½, q2 ½−0, q3 ½−1 = −½, +½, −½.
         expect(alpha.acc2.mean).toBeCloseTo(1 / 6, 12);
         expect(alpha.delta.mean).toBeCloseTo(-1 / 6, 12);
@@ -192,7 +197,7 @@ describe("compareRuns", () => {
         expect(c).toContain("warning: runs run-a and run-c do not share turn 1: 1 of 7 items differ; the paired difference is over the 6 that do");
         expect(c).toContain("warning: seeds differ: reflect 5, reflect#2 9");
         expect(c).toContain("warning: the columns are over the 7 items done in every run: reflect has 1 more, reflect#2 has 1 more");
-        expect(c).toContain("reflect#2 ran up to t3: Acc@t3.. are in --json");
+        expect(c).toContain("reflect#2 ran up to t3: Acc@t3.. and Δ(t1,t_last) are in --json (rows[].runs[].accByTurn, .deltaLast)");
     });
 
     it("finds runs by folder or by id, lists them with their reflector, and fails in one clear line", () => {

@@ -59,11 +59,11 @@ describe("reflect-lab verify", () => {
     it("prints one line with the extracted answer and its rule; --json prints only the JSON; --truncated", async () => {
         const { line, verdict } = await verifyOut("--task-type", "math", "--answer", "We get \\boxed{7} or \\boxed{5}", "--gold", "7");
         expect(verdict).toMatchObject({ correct: false, extracted: null, rule: "ambiguous" });
-        expect(line).toMatch(/^incorrect · nothing extracted \(ambiguous\) · gold 7 · "7, 5" by boxed names several values/);
+        expect(line).toMatch(/^✗ incorrect · nothing read \(ambiguous: "7, 5" \(boxed\) names several values\)/);
         const ok = await verifyOut("--task-type", "math", "--answer", "Final answer: 7", "--gold", "7");
-        expect(ok.line).toBe('correct · extracted "7" by final-answer line · gold 7 · equivalent');
+        expect(ok.line).toBe('✓ correct · read "7" (final-answer line) · gold 7 · equivalent');
         const cut = await verifyOut("--task-type", "math", "--answer", "Adding up:\n7", "--gold", "7", "--truncated");
-        expect(cut.line).toBe("incorrect · nothing extracted (cut off) · gold 7 · cut off before a final answer");
+        expect(cut.line).toBe("✗ incorrect · nothing read (cut off before a final answer) · gold 7");
         const { stdout } = await run(process.execPath, [cli, "verify", "--json", "--task-type", "text", "--answer", "Final answer: The", "--gold", "a"], { env: env(), timeout: 60_000 });
         expect(JSON.parse(stdout)).toMatchObject({ correct: false, extracted: "The", rule: "final-answer line" });
     }, 90_000);

@@ -69,7 +69,7 @@ afterAll(async () => {
     rmSync(root, { recursive: true, force: true });
 });
 
-const batchArgs = (out: string, extra: string[] = [], endpoint = "srv") => ["batch", ...(endpoint ? ["--endpoint", endpoint] : []), "--tasks", "demo", "--k", "2", "--instructions", "fixed:1-1-1", "--max-tokens", "48", "--seed", "5", "--json", "--out", out, ...extra];
+const batchArgs = (out: string, extra: string[] = [], endpoint = "srv", tasks = "demo") => ["batch", ...(endpoint ? ["--endpoint", endpoint] : []), "--tasks", tasks, "--k", "2", "--instructions", "fixed:1-1-1", "--max-tokens", "48", "--seed", "5", "--json", "--out", out, ...extra];
 
 describe("an OpenAI-compatible endpoint (llama-server)", () => {
     it("answers a connection test with its model list and latency", async () => {
@@ -172,11 +172,28 @@ describe("an OpenAI-compatible endpoint (llama-server)", () => {
 
     it("tags the error types reflections name and reports them per task", async () => {
         const run = join(root, "sessions", "run-concurrent");
-        await cliRun(["tag-errors", run, "--teacher", "srv", "--teacher-max-tokens", "128"]);
-        const report = JSON.parse((await cliRun(["report", run, "--json"])).stdout);
-        expect(report.errorTypes).toBeTruthy();
+        // The live reflections of the run, per task: what tag-errors must tag, one teacher call each.
+        const recs = storeRows(run).samples.map((x) => JSON.parse(x.record) as { item: { task: string }; steps: { kind: string; superseded?: boolean }[] });
+        const perTask = new Map<string, number>();
+        for (const r of recs) perTask.set(r.item.task, (perTask.get(r.item.task) ?? 0) + r.steps.filter((st) => st.kind === "reflect" && !st.superseded).length);
+        const reflections = [...perTask.values()].reduce((a, b) => a + b, 0);
+        // A two-turn run: one reflection per sample, and the six demo items leave some failed turn 1 to reflect on.
+        expect(recs.length).toBeGreaterThan(0);
+        expect(reflections).toBe(recs.length);
+
+        const tagged = JSON.parse((await cliRun(["tag-errors", run, "--teacher", "srv", "--teacher-max-tokens", "128", "--json"])).stdout);
+        expect(tagged.tagging).toMatchObject({ total: reflections, already: 0, tagged: reflections, errors: 0, interrupted: false, teacher: SERVER_MODEL });
+        const e = JSON.parse((await cliRun(["report", run, "--json"])).stdout).errorTypes;
+        // report reads back exactly what tag-errors stored and printed.
+        expect(e).toEqual(tagged.errorTypes);
+        expect(e.teachers).toEqual([SERVER_MODEL]);
+        expect(e.tagged).toBe(reflections);
+        expect(e.overall.unparsed).toBe(tagged.tagging.unparsed);
+        expect(e.overall.reflections + e.overall.unparsed).toBe(reflections);
+        expect(Object.keys(e.perTask).sort()).toEqual([...perTask.keys()].sort());
+        for (const [task, n] of perTask) expect(e.perTask[task].reflections + e.perTask[task].unparsed, task).toBe(n);
         const text = (await cliRun(["report", run])).stdout;
-        expect(text).toMatch(/error types/i);
+        expect(text).toContain(`error types named by the reflections (% of tagged reflections; teacher ${SERVER_MODEL}; ${e.overall.reflections} tagged`);
     }, 600_000);
 
     it("uses the teacher as verifier: its verdict drives the loop, the ground truth is kept beside it", async () => {
@@ -211,11 +228,17 @@ describe("an OpenAI-compatible endpoint (llama-server)", () => {
         const gguf = join(PROJECT_ROOT, "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
         mkdirSync(trained, { recursive: true });
         writeFileSync(join(trained, "result.json"), JSON.stringify({ setting: "two-stage", base: { file: gguf, sha256: "" }, reflector: { model: gguf }, corrector: { model: gguf } }));
+        // Products no 135M model gets right: every turn 1 fails, so the local reflector has work on every item.
+        const hard = join(root, "hard.jsonl");
+        const item = (id: string, a: number, b: number) => JSON.stringify({ id, task: "hard-math", family: "math", question: `What is ${a} × ${b}? Give only the number.`, choices: null, answer: String(a * b), answer_index: null, tests: null, test_setup: null });
+        writeFileSync(hard, [item("p1", 7919, 104729), item("p2", 86243, 92821)].join("\n") + "\n");
         const out = join(root, "sessions", "run-mixed");
         // One at a time: the local model and the server never decode at once on 2 cores.
-        await cliRun(batchArgs(out, ["--limit", "3", "-P", "1", "--trained", trained]));
+        await cliRun(batchArgs(out, ["-P", "1", "--trained", trained], "srv", hard));
         const { items, samples } = storeRows(out);
-        expect(items.every((i) => i.status === "done")).toBe(true);
+        expect(items.map((i) => [i.item_id, i.status, i.correct_t1])).toEqual([["p1", "done", 0], ["p2", "done", 0]]);
+        // k 2 on one instruction: two sample chains per failed item, each checked below.
+        expect(samples).toHaveLength(4);
         for (const rec of samples.map((x) => JSON.parse(x.record))) {
             const answer = rec.steps.find((st: { kind: string }) => st.kind === "answer");
             const reflect = rec.steps.find((st: { kind: string }) => st.kind === "reflect");

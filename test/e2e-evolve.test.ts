@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunManifest } from "../src/batch/runner.js";
+import type { RunManifest } from "../src/batch/runs.js";
 import { RunStore } from "../src/batch/store.js";
 import type { ItemRecord } from "../src/engine/types.js";
 import { evolvePaths } from "../src/evolve/layout.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { APIError } from "openai";
 import { Command } from "commander";
 import { EndpointStore } from "../src/endpoints/store.js";
-import { keySourceLabel } from "../src/endpoints/keys.js";
+import { keySourceLabel } from "../src/endpoints/secrets.js";
 import { clearSecrets, redact, redactError, registerSecret } from "../src/endpoints/redact.js";
 import { backoffDelay, withRetries } from "../src/endpoints/retry.js";
 import { AbortedError, EndpointError, retryAfterMs } from "../src/endpoints/errors.js";

@@ -195,7 +195,7 @@ describe("wrong-typed settings", () => {
         expect(ask.err).toContain("seed is 1.5: seed must be an integer in 0..4294967295");
         expect(ask.err).toContain('gpu is "\\u001b[2J": gpu must be auto, cuda, vulkan, metal or cpu');
         expect(ask.err).toContain("contextSize is null: contextSize must be an integer in 256..1048576");
-        expect(ask.err).toContain('instructions is "bogus": bad instruction selection "bogus": use fixed:1-3-2, random, round-robin or subset:1-1-1,2-5-2');
+        expect(ask.err).toContain('instructions is "bogus": bad instruction selection "bogus": use 1-3-2 | fixed:1-3-2,2-1-1 | subset:1-1-1,2-5-2 | random | random:N | round-robin | all');
         expect(ask.err).toContain("fix each with `reflect-lab config set <key> <value>`");
         expect(ask.err).toContain("or run `reflect-lab config reset`");
         expectClean(ask);

@@ -76,14 +76,18 @@ describe("metrics", () => {
         expect(r.accByTurn[0]).toBe(0.25);
         expect(r.accByTurn[1]).toBeCloseTo((1 + 0.5) / 4);
         expect(r.accByTurn[2]).toBeCloseTo((1 + 0.5 + 1) / 4);
-        expect(r.delta).toBeCloseTo(0.375);
+        // Two deltas, named: up to the last turn, and the paper's first reflection only.
+        expect(r.deltaLast).toBeCloseTo(0.375);
+        expect(r.delta12).toBeCloseTo(0.125);
+        expect(r.delta).toBe(r.deltaLast);
         expect(r.flips).toEqual({ correctToIncorrect: 0, incorrectToCorrect: 2 });
     });
 
     it("counts correct→incorrect flips of the self verifier", () => {
         const r = computeMetrics([{ itemId: "a", task: "x", t1: true, chains: [[true, false], [true, true]] }], 2).overall;
         expect(r.accByTurn).toEqual([1, 0.5]);
-        expect(r.delta).toBe(-0.5);
+        expect(r.deltaLast).toBe(-0.5);
+        expect(r.delta12).toBe(-0.5);
         expect(r.flips.correctToIncorrect).toBe(1);
     });
 
@@ -109,5 +113,25 @@ describe("metrics", () => {
         const table = formatReport(acc.report());
         expect(table.split("\n")[0]).toMatch(/task\s+N\s+samples\s+Acc@t1\s+Acc@t2\s+Δ\(t1,t2\)/);
         expect(table).toMatch(/^overall\s+50\s/m);
+        // Two turns: one Δ column, the two deltas being the same number.
+        expect(table.split("\n")[0]!.match(/Δ\(/g)).toHaveLength(1);
+    });
+
+    it("shows Δ(t1,t2) and Δ(t1,tN) side by side past two turns", () => {
+        const os: ItemOutcome[] = [
+            { itemId: "a", task: "x", t1: false, chains: [[false, false, true]] },
+            { itemId: "b", task: "x", t1: false, chains: [[false, true]] }
+        ];
+        const r = computeMetrics(os, 3);
+        expect(r.overall.accByTurn).toEqual([0, 0.5, 1]);
+        expect([r.overall.delta12, r.overall.deltaLast]).toEqual([0.5, 1]);
+        const lines = formatReport(r).split("\n");
+        expect(lines[0]).toMatch(/Acc@t3\s+Δ\(t1,t2\)\s+Δ\(t1,t3\)\s+c→i/);
+        expect(lines.find((l) => l.startsWith("overall"))).toMatch(/^overall\s+2\s+2\s+0\.0\s+50\.0\s+100\.0\s+\+50\.0\s+\+100\.0\s+0\s+2\s/);
+    });
+
+    it("has no gain to show for a one-turn run", () => {
+        const r = computeMetrics([{ itemId: "a", task: "x", t1: true, chains: [] }], 1).overall;
+        expect([r.deltaLast, r.delta12, r.delta]).toEqual([0, 0, 0]);
     });
 });

@@ -11,7 +11,7 @@ import { formatRunReport, reportRun } from "../src/batch/report.js";
 import { startBatch } from "../src/batch/session.js";
 import { errorTypeBreakdown, formatErrorTypes } from "../src/teacher/breakdown.js";
 import type { OpenedTeacher } from "../src/teacher/open.js";
-import { tagRun, type TagProgress } from "../src/teacher/tagRun.js";
+import { tagRun, type TagProgress } from "../src/batch/tagRun.js";
 import { TagStore, TAG_STORE_FILE } from "../src/teacher/tagStore.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { ErrorTypesPanel } from "../views/batch/ErrorTypesPanel.js";

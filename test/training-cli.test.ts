@@ -80,6 +80,8 @@ describe("reflect-lab train", () => {
         expect(r.err).toContain("Traceback (most recent call last):");
         expect(r.err).toContain("  RuntimeError: CUDA out of memory at step 3\n");
         expect(r.err).toContain(`resume with: reflect-lab train --resume ${out}`);
+        // The hint names the checkpoint it continues from (saved every 2 steps, the crash at 3).
+        expect(r.err).toMatch(/\(continues sft checkpoint-2\)/);
 
         // Resume, then Ctrl-C while it hangs (the fake hangs at step 6 with a grandchild).
         const signals = new EventEmitter();

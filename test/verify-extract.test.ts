@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answerValues, boxedContents, extractCode, extractFinalAnswer, finalExpression, lastBoxed, listOrStep, markedAnswer, valueKey } from "../src/verify/extract.js";
-import { reasonLine, shown, verdictLine } from "../src/verify/line.js";
+import { reasonLine, shown, verdictLine, verdictParts } from "../src/verify/line.js";
 
 describe("extractFinalAnswer", () => {
     it.each([
@@ -157,16 +157,43 @@ describe("listOrStep", () => {
 });
 
 describe("verdictLine", () => {
-    it("puts the verdict, the extraction and its rule, the gold and why on one line", () => {
+    it("puts the verdict, what was read and by which rule, the gold and why on one line", () => {
         const got = { extracted: "7", rule: "boxed" };
-        expect(verdictLine({ correct: false, ...got, reason: reasonLine(got, "5", "not equivalent") })).toBe('incorrect · extracted "7" by boxed · gold 5 · not equivalent');
+        expect(verdictLine({ correct: false, ...got, reason: reasonLine(got, "5", "not equivalent") })).toBe('✗ incorrect · read "7" (boxed) · gold 5 · not equivalent');
         const none = { extracted: null, rule: "cut off" };
-        expect(verdictLine({ correct: false, ...none, reason: reasonLine(none, "5", "cut off before a final answer") })).toBe("incorrect · nothing extracted (cut off) · gold 5 · cut off before a final answer");
+        expect(verdictLine({ correct: false, ...none, reason: reasonLine(none, "5", "cut off before a final answer") })).toBe("✗ incorrect · nothing read (cut off before a final answer) · gold 5");
+        const letter = { extracted: "B", rule: "letter" };
+        expect(verdictLine({ correct: true, ...letter, reason: reasonLine(letter, "B (Paris)", "") }, { mode: "oracle" })).toBe('✓ correct (oracle) · read "B" (letter) · gold B (Paris)');
     });
 
-    it("adds the extraction to reasons that lack it (code verdicts) and keeps code to its line count", () => {
+    it("shows the answer as written (no JSON escapes) and the part compared", () => {
+        const got = { extracted: "\\dfrac12. I hope", rule: "final-answer line" };
+        expect(reasonLine(got, "0.5", "equivalent", { as: "\\dfrac12" })).toBe('read "\\dfrac12. I hope" (final-answer line, as \\dfrac12) · gold 0.5 · equivalent');
+        expect(shown("a\u001b[2Jb")).toBe('"a\\x1b[2Jb"');
+    });
+
+    it("adds what was read to reasons that lack it (code verdicts) and keeps code to its line count", () => {
         const line = verdictLine({ correct: false, extracted: "def f():\n    return 1\n", rule: "code block", reason: "0/1 tests passed;\nfirst failure: assert f() == 2" });
-        expect(line).toBe("incorrect · extracted 2 lines by code block · 0/1 tests passed; ⏎ first failure: assert f() == 2");
+        expect(line).toBe("✗ incorrect · read 2 lines (code block) · 0/1 tests passed; ⏎ first failure: assert f() == 2");
+        expect(verdictLine({ correct: false, extracted: "def f(): return 1\n", rule: "code block", reason: "all 0 tests" })).toBe('✗ incorrect · read "def f(): return 1" (code block) · all 0 tests');
+        expect(verdictLine({ correct: false, extracted: null, rule: "no code", reason: "no code found in the answer" })).toBe("✗ incorrect · nothing read (no code found in the answer)");
         expect(shown("x".repeat(100))).toHaveLength(82);
+    });
+
+    it("splits into a head to colour and a body, escaping control bytes a reason may carry", () => {
+        const v = { correct: false, extracted: "x", rule: "code block", reason: "the answer raised \u001b[31mboom" };
+        expect(verdictParts(v, { mode: "oracle" })).toEqual({ head: "✗ incorrect (oracle)", body: 'read "x" (code block) · the answer raised \\x1b[31mboom' });
+        expect(verdictLine(v)).toBe('✗ incorrect · read "x" (code block) · the answer raised \\x1b[31mboom');
+    });
+
+    it("shows a self or teacher verdict (no rule) as its reason", () => {
+        expect(verdictLine({ correct: true, extracted: "correct", reason: "the model judged its own answer correct" }, { mode: "self" })).toBe("✓ correct (self) · the model judged its own answer correct");
+    });
+
+    it("rewords reasons stored in the older wording", () => {
+        const old = { correct: false, extracted: "B", rule: "letter", reason: 'extracted "B" by letter · gold D (New York City) · B (London), read from the final-answer line' };
+        expect(verdictLine(old)).toBe('✗ incorrect · read "B" (letter) · gold D (New York City) · B (London), read from the final-answer line');
+        const none = { correct: false, extracted: null, rule: "cut off", reason: "nothing extracted (cut off) · gold 7 · cut off before a final answer" };
+        expect(verdictLine(none)).toBe("✗ incorrect · nothing read (cut off) · gold 7 · cut off before a final answer");
     });
 });

@@ -179,9 +179,9 @@ const TABLE: Case[] = [
     math("Final answer: 7 or 5", "7", false, { truncated: true, ...amb }),
 
     // --- math: prose the parser cannot read says so (no sympy product of letters) -------------
-    math("Final answer: the cat sat", "7", false, { extracted: "the cat sat", reason: /could not parse "the cat sat"$/ }),
-    math("Final answer: seven", "7", false, { extracted: "seven", reason: /could not parse/ }),
-    math("Final answer: I don't know", "7", false, { reason: /could not parse/ }),
+    math("Final answer: the cat sat", "7", false, { extracted: "the cat sat", reason: /^read "the cat sat" \(final-answer line\) · gold 7 · not readable as math$/ }),
+    math("Final answer: seven", "7", false, { extracted: "seven", reason: /not readable as math/ }),
+    math("Final answer: I don't know", "7", false, { reason: /not readable as math/ }),
 
     // --- multiple choice: every form (gold D = New York City) --------------------------------
     mc("Final answer: D", "D", true, { extracted: "D", rule: "letter" }),
@@ -245,7 +245,7 @@ const TABLE: Case[] = [
     mc("Final answer: Paris or New York City", "D", false, amb),
     mc("Final answer: D (Paris)", "D", false, amb),
     mc("Final answer: D (New York City)", "D", true, { extracted: "D" }),
-    mc("A. Paris\nB. London\nC. Berlin", "C", false, { ...amb, reason: /a list of options/ }),
+    mc("A. Paris\nB. London\nC. Berlin", "C", false, { ...amb, reason: /ambiguous: lists options A, B, C\)/ }),
     // No option named.
     mc("Final answer: the answer is a city in France", "A", false, { extracted: null, rule: "none" }),
     mc("Final answer: A city", "A", false, { extracted: null, rule: "none" }),
@@ -304,8 +304,12 @@ describe("extraction table", () => {
         // Every verdict names its rule, and its line says what was extracted (or why nothing was).
         expect(v.rule, line).toBeTruthy();
         expect(line).not.toMatch(/\n/);
-        expect(line.startsWith(c.correct ? "correct · " : "incorrect · ")).toBe(true);
-        expect(line).toContain(v.extracted === null ? `nothing extracted (${v.rule})` : `by ${v.rule}`);
+        expect(line.startsWith(c.correct ? "✓ correct · " : "✗ incorrect · ")).toBe(true);
+        // What was read and by which rule; or why nothing was, naming the rule unless it is "none".
+        if (v.extracted !== null) expect(line).toContain(` (${v.rule}`);
+        else expect(line).toContain(v.rule === "none" ? "nothing read (" : `nothing read (${v.rule}`);
+        // Each part once: the answer as written is not repeated after the gold (head · read · gold · why).
+        if (v.extracted !== null && v.extracted.length > 3) expect(line.split(" · ").slice(3).join(" · "), line).not.toContain(v.extracted);
         // sympy's reading of prose ("t*h*e") never reaches the reason.
         expect(v.reason).not.toMatch(/[A-Za-z]\*[A-Za-z]\*[A-Za-z]/);
     });

@@ -94,7 +94,7 @@ describe("verifyMath", () => {
         const slow = await verifyMath("Final answer: (x+1)^{40}", "\\sum_{k=0}^{40} \\binom{40}{k} x^k", { timeoutMs: 1 });
         expect(slow.correct).toBe(false);
         // The reason now also says what was extracted, by which rule, against which gold.
-        expect(slow.reason).toMatch(/ · timed out$/);
+        expect(slow.reason).toMatch(/^read "\(x\+1\)\^\{40\}" \(final-answer line\) · gold .* · the equivalence check timed out$/);
         expect(slow.rule).toBe("final-answer line");
         expect((await verifyMath("Final answer: 1/2", "0.5")).correct).toBe(true);
     });
@@ -140,9 +140,9 @@ describe("verifyMath", () => {
         expect((await verifyMath("Adding up:\n42", "42")).rule).toBe("final expression");
     });
 
-    it("says 'could not parse' instead of printing sympy's reading of prose", async () => {
+    it("says 'not readable as math' instead of printing sympy's reading of prose, and names the answer once", async () => {
         const v = await verifyMath("Final answer: the cat sat", "7");
-        expect(v.reason).toBe('extracted "the cat sat" by final-answer line · gold 7 · could not parse "the cat sat"');
+        expect(v.reason).toBe('read "the cat sat" (final-answer line) · gold 7 · not readable as math');
         expect(v.details?.answerParsed).toBeNull();
     });
 

@@ -65,6 +65,10 @@ describe("batch dashboard (scripted events)", () => {
             const m = computeMetrics(OUTCOMES, 2);
             expect(m.overall.accByTurn.map((a) => (100 * a).toFixed(1))).toEqual(["66.7", "50.0"]);
             expect(f).toContain("Acc@t1 66.7 · Acc@t2 50.0 · Δ -16.7 · flips c→i 2 i→c 1 · N 3 · 4 samples");
+            // The flips line, per task too (the README promises correct→incorrect flips on the dashboard).
+            expect(f).toContain("flips c→i/i→c: overall 2/1 · alpha 0/1 · beta 2/0");
+            // The ETA is smoothed and shown rounded.
+            expect(f).toMatch(/ETA ~\d+(m\d\ds|s)/);
             expect(f).toMatch(/alpha\s+2\s+50\.0\s+75\.0\s+\+25\.0\s+\[19\.8, 97\.3\]/);
             expect(f).toMatch(/beta\s+1\s+100\.0\s+0\.0\s+-100\.0\s+\[0\.0, 79\.3\]/);
             // The bar, with the 95% interval marked (╟ ╢) and printed after the value.

@@ -51,6 +51,11 @@ describe("the batch screen in the lab", () => {
             expect(f).toMatch(/maxTurns\s+2/);
             expect(f).toMatch(/verifier\s+oracle/);
             expect(f).toContain(join(sessions, "batch-").slice(-20));
+            // The sampler fields come from the settings; the estimate covers demo's 40 items (no generation yet: time unknown).
+            expect(f).toMatch(/maxTokens\s+384\s/);
+            expect(f).toMatch(/temperature\s+0\.8\s/);
+            expect(f).toMatch(/estimate: ≤ [\d,]+ generations · ≤ \S+ tokens \(384 max each\)/);
+            expect(f).toContain("time: unknown until a generation has run");
 
             // tasks: edit the text (q and ? are characters here, not keys).
             await press("\r");
@@ -100,8 +105,11 @@ describe("the batch screen in the lab", () => {
 
             // The form lists the run for resuming.
             await press("b");
-            await until(frame, (x) => x.includes("› tasks"), "the form again");
-            for (let i = 0; i < 10; i++) await press("\x1B[B");
+            f = await until(frame, (x) => x.includes("› tasks"), "the form again");
+            // Now the speed of the run just made is known.
+            expect(f).toMatch(/time: ≤ \S+ at [\d.]+ tok\/s \(last batch run, P 2\)/);
+            // resume is the 13th field (maxTokens and temperature come after maxTurns).
+            for (let i = 0; i < 12; i++) await press("\x1B[B");
             await press("\x1B[C");
             await until(frame, (x) => x.includes(`${runs[0]!.slice(-8)} (tiny, 6 items) ›`) && x.includes("start (resume)"), "the resume choice");
             await press("\x1B");

@@ -52,10 +52,10 @@ describe("the settings screen", () => {
             ui.stdin.write(LEFT);
             await tick();
             expect(new SettingsStore(confDir).load().maxTurns).toBe(3);
-            // esc goes back to the lab, whose header shows the new value.
+            // esc goes back to the lab, whose header shows the value in effect and the saved one with when it applies.
             ui.stdin.write("\u001B");
             await tick(100);
-            expect(ui.lastFrame()).toContain("maxTurns 3");
+            expect(ui.lastFrame()).toContain("maxTurns 2 → 3 (next question)");
             expect(ui.lastFrame()).not.toContain("› maxTurns");
         } finally {
             ui.unmount();

@@ -2,7 +2,6 @@
 // fixture's two siblings, the teacher's question form, and all three at 80x24.
 import { afterEach, describe, expect, it } from "vitest";
 import { render } from "ink-testing-library";
-import stringWidth from "string-width";
 import stripAnsi from "strip-ansi";
 import { loadTeachKit } from "../src/teach/kit.js";
 import { openTeachSource } from "../src/teach/sources.js";
@@ -10,6 +9,7 @@ import type { GalleryEntry, Outcome } from "../src/teach/types.js";
 import { Gallery } from "../views/teach/Gallery.js";
 import { QuestionForm } from "../views/teach/QuestionForm.js";
 import { SideBySide } from "../views/teach/SideBySide.js";
+import { expectFits } from "./helpers/fit.js";
 import { until } from "./helpers/ink.js";
 
 const source = openTeachSource("test/fixtures/teach/set.jsonl", loadTeachKit());
@@ -33,14 +33,6 @@ function mount(el: React.ReactElement) {
         await new Promise((r) => setTimeout(r, 20));
     };
     return { ui, frame, press };
-}
-
-/** Every line within `columns` cells and no more than `rows` lines. */
-function expectFits(frame: string, columns: number, rows: number) {
-    const lines = frame.split("\n");
-    expect(lines.length).toBeGreaterThan(3);
-    expect(lines.length).toBeLessThanOrEqual(rows);
-    for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
 }
 
 /** 10,000 entries cloned from the fixture's, ids and outcomes spread, two tasks. */

@@ -14,6 +14,7 @@ import { Presenter } from "../views/teach/Presenter.js";
 import { runTeach, type TeachHandle } from "../views/teach/run.js";
 import { TeachApp, type TeachAppProps } from "../views/teach/TeachApp.js";
 import { createTeachStore } from "../views/teach/teachStore.js";
+import { expectFits } from "./helpers/fit.js";
 import { FakeStdin, FakeStdout, until } from "./helpers/ink.js";
 
 const source = openTeachSource("test/fixtures/teach/set.jsonl", loadTeachKit());
@@ -57,12 +58,6 @@ async function openAt(w: Walkthrough, kind: Stage["kind"] | null, p: Partial<Tea
     await tick();
     await m.press(KEY.space, kind ? w.stages.findIndex((s) => s.kind === kind) : 0);
     return m;
-}
-
-/** Every line within `columns` cells and no more than `rows` lines. */
-function expectFits(frame: string, columns = 80, rows = 24) {
-    expect(frame.split("\n").length).toBeLessThanOrEqual(rows);
-    for (const l of frame.split("\n")) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
 }
 
 /** The frame as one line of words: wrapped text (captions) can be searched whole. */

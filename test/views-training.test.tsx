@@ -31,7 +31,8 @@ const ESC = "\x1B";
 
 function mount(dir: string, extra: Record<string, unknown> = {}) {
     const calls = { back: 0, quit: 0 };
-    const ui = render(<TrainingScreen sessionsDir={dir} python="python3" script={FAKE} onBack={() => calls.back++} onQuit={() => calls.quit++} {...extra} />);
+    // 40 rows: every field of the form shows (test/views-training-80x24.test.tsx has the small terminal).
+    const ui = render(<TrainingScreen sessionsDir={dir} python="python3" script={FAKE} rows={40} onBack={() => calls.back++} onQuit={() => calls.quit++} {...extra} />);
     const frame = () => ui.lastFrame() ?? "";
     const press = async (keys: string) => {
         ui.stdin.write(keys);
@@ -65,7 +66,8 @@ describe("chart helpers", () => {
 describe("the training screen", () => {
     it("prefills the form from the setting's defaults, previews the command, runs live, aborts the tree, resumes, shows a crash and past runs", async () => {
         const { dir, data } = sessions();
-        const { ui, frame, press, calls } = mount(dir);
+        // A checkpoint every step: the abort and the crash below leave one, so r resumes from it.
+        const { ui, frame, press, calls } = mount(dir, { defaults: { hyper: { saveSteps: 1 } } });
         try {
             let f = await until(frame, (x) => x.includes("training · new run") && x.includes("› setting"), "the form");
             expect(f).toMatch(/setting\s+‹ one-stage ›/);
@@ -127,7 +129,8 @@ describe("the training screen", () => {
             await press("a");
             f = await until(frame, (x) => x.includes("■ aborted"), "aborted");
             expect(grandchildGone(out)).toBe(true);
-            expect(f).toContain("r resume");
+            expect(f).toContain("stopped at step 3/6 · r resumes from sft checkpoint-3");
+            expect(f).toContain("r resume · n new run");
 
             // Resume: continues from the earlier curve to the end.
             delete process.env.FAKE_TRAINER_HANG_AT;
@@ -147,7 +150,7 @@ describe("the training screen", () => {
             expect(f).toContain("✗ failed: RuntimeError: CUDA out of memory at step 2 (exit code 3)");
             expect(f).toContain("last lines of trainer.log (exit 3)");
             expect(f).toContain("RuntimeError: CUDA out of memory at step 2");
-            expect(f).toContain("r resume");
+            expect(f).toContain("stopped at step 1/6 · r resumes from sft checkpoint-1");
             await press("r");
             await until(frame, (x) => x.includes("● done"), "the crashed run resumed");
 

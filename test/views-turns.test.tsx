@@ -34,9 +34,9 @@ describe("dashboard metrics with 6 turns", () => {
         const f = plain(ui.lastFrame()!);
         expect(widest(f)).toBeLessThanOrEqual(96);
         expect(f).toContain("Acc@t1 20.0 · Acc@t2 30.0 · Acc@t3 40.0 · Acc@t4 50.0 · Acc@t5 60.0 · Acc@t6 70.0");
-        // Too long for one line with the rest: Δ, N and samples go on the next, whole.
-        expect(f).toMatch(/^Δ\(t1,t6\) \+50\.0 · N 5 · 7 samples$/m);
-        expect(f).toMatch(/^task\s+N\s+Acc@t1\s+Acc@t2\s+Acc@t3\s+Acc@t4\s+Acc@t5\s+Acc@t6\s+Δ\s+95% CI Acc@t6$/m);
+        // Too long for one line with the rest: both deltas (past two turns), N and samples go on the next, whole.
+        expect(f).toMatch(/^Δ\(t1,t2\) \+10\.0 · Δ\(t1,t6\) \+50\.0 · N 5 · 7 samples$/m);
+        expect(f).toMatch(/^task\s+N\s+Acc@t1\s+Acc@t2\s+Acc@t3\s+Acc@t4\s+Acc@t5\s+Acc@t6\s+Δt1→6\s+95% CI Acc@t6$/m);
         // A long task name is truncated, never the numbers: six figures, Δ and the interval on its row.
         const ci = (p: number, n: number) => wilson(p, n).map((x) => (100 * x).toFixed(1));
         const [lo, hi] = ci(1, 3);
@@ -86,7 +86,7 @@ describe("dashboard metrics with 6 turns", () => {
             expect(widest(f)).toBeLessThanOrEqual(100);
             // The dashboard passes each turn's interval: marked in the bar (╟ ╢) and printed after the value.
             for (let t = 1; t <= 6; t++) expect(f).toMatch(new RegExp(`│ t${t} [█·╟╢]{24}\\s+\\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\]\\s+│`));
-            expect(f).toMatch(/│ Δ\(t1,t6\) \+50\.0 · flips c→i 0 i→c 5 · N 5 · 7 samples\s+│/);
+            expect(f).toMatch(/│ Δ\(t1,t2\) \+10\.0 · Δ\(t1,t6\) \+50\.0 · flips c→i 0 i→c 5 · N 5 · 7 samples\s+│/);
             expect(f).toMatch(new RegExp(`│ mbpp\\s+2\\s+${MBPP_ACC.join("\\s+")}\\s+\\+25\\.0\\s+\\[`));
         } finally {
             ui.unmount();

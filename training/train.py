@@ -8,7 +8,7 @@
 
 Writes <out>/log.jsonl (one JSON event per line; contract in src/training/types.ts), checkpoints under
 <out>/<stage>/checkpoints, the adapter as GGUF (<out>/<stage>/adapter.gguf) and <out>/result.json last.
-Defaults are the paper's (App. B); the lab passes every value explicitly (src/training/defaults.ts).
+Defaults are the paper's (App. B), from training/defaults.json, which the lab reads too; the lab passes every value explicitly.
 """
 import argparse
 import json
@@ -18,6 +18,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from reflect_train import defaults  # noqa: E402
 from reflect_train.events import EventLog  # noqa: E402
 from reflect_train.paths import DEFAULT_MODEL  # noqa: E402
 
@@ -30,35 +31,34 @@ def parse(argv=None):
     p.add_argument("--data", required=True, help="curated folder (reflect-lab curate ... --out DIR)")
     p.add_argument("--out", required=True, help="training run folder")
     p.add_argument("--base", default=DEFAULT_MODEL, help="base model: a .gguf file (the lab's) or an HF model folder")
-    p.add_argument("--epochs", type=float, default=None, help="default 3 (SFT) / 1 (DPO)")
+    D = defaults.DEFAULTS
+    p.add_argument("--epochs", type=float, default=None, help=f"default {D['epochs']['sft']:g} (SFT) / {D['epochs']['dpo']:g} (DPO)")
     p.add_argument("--max-steps", type=int, default=-1, help="stop after N optimizer steps (-1: by epochs)")
-    p.add_argument("--lr", type=float, default=None, help="default 1e-3 (LoRA SFT), 2e-5 (full SFT), 5e-7 (DPO)")
-    p.add_argument("--batch-size", type=int, default=4, help="per device (4)")
-    p.add_argument("--grad-accum", type=int, default=None, help="default: the paper's effective batch over batch-size (8 one-stage, 64 two-stage, 128 DPO)")
-    p.add_argument("--lora-r", type=int, default=8)
-    p.add_argument("--lora-alpha", type=int, default=32)
-    p.add_argument("--lora-dropout", type=float, default=0.1)
+    p.add_argument("--lr", type=float, default=None, help=f"default {D['lr']['lora']:g} (LoRA SFT), {D['lr']['full']:g} (full SFT), {D['lr']['dpo']:g} (DPO)")
+    p.add_argument("--batch-size", type=int, default=D["batchSize"], help=f"per device ({D['batchSize']})")
+    eff = D["effectiveBatch"]
+    p.add_argument("--grad-accum", type=int, default=None, help=f"default: the paper's effective batch over batch-size ({eff['one-stage']} one-stage, {eff['two-stage']} two-stage, {eff['dpo-pref']} DPO)")
+    p.add_argument("--lora-r", type=int, default=D["loraR"])
+    p.add_argument("--lora-alpha", type=int, default=D["loraAlpha"])
+    p.add_argument("--lora-dropout", type=float, default=D["loraDropout"])
     p.add_argument("--full", action="store_true", help="full fine-tuning instead of LoRA")
-    p.add_argument("--load-in-4bit", choices=["auto", "on", "off"], default="auto", help="4-bit base for LoRA (CUDA only; auto = where CUDA and bitsandbytes exist)")
-    p.add_argument("--beta", type=float, default=0.01, help="DPO beta")
-    p.add_argument("--max-length", type=int, default=2048)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--logging-steps", type=int, default=1)
-    p.add_argument("--eval-steps", type=int, default=50)
-    p.add_argument("--save-steps", type=int, default=50)
+    p.add_argument("--load-in-4bit", choices=["auto", "on", "off"], default=D["loadIn4bit"]["lora"], help="4-bit base for LoRA (CUDA only; auto = where CUDA and bitsandbytes exist)")
+    p.add_argument("--beta", type=float, default=D["beta"], help="DPO beta")
+    p.add_argument("--max-length", type=int, default=D["maxLength"])
+    p.add_argument("--seed", type=int, default=D["seed"])
+    p.add_argument("--logging-steps", type=int, default=D["loggingSteps"])
+    p.add_argument("--eval-steps", type=int, default=D["evalSteps"])
+    p.add_argument("--save-steps", type=int, default=D["saveSteps"])
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: one per core)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out; finished stages are skipped")
     p.add_argument("--merge", action="store_true", help="also write the base with the adapter merged in, as GGUF")
     a = p.parse_args(argv)
-    dpo = a.setting.startswith("dpo")
     if a.epochs is None:
-        a.epochs = 1.0 if dpo else 3.0
+        a.epochs = defaults.epochs(a.setting)
     if a.lr is None:
-        a.lr = 5e-7 if dpo else (2e-5 if a.full else 1e-3)
+        a.lr = defaults.lr(a.setting, a.full)
     if a.grad_accum is None:
-        # Mirrors src/training/defaults.ts (the lab always passes it explicitly).
-        effective = 128 if dpo else (64 if a.setting == "two-stage" else 8)
-        a.grad_accum = max(1, round(effective / a.batch_size))
+        a.grad_accum = defaults.grad_accum(a.setting, a.batch_size)
     return a
 
 

@@ -7,24 +7,27 @@ import { EndpointsScreen } from "./endpoints/EndpointsScreen.js";
 import { TrainingScreen } from "./training/TrainingScreen.js";
 import { LabTeach } from "./teach/LabTeach.js";
 import { useLab, useUi } from "./context.js";
-import { Header } from "./Header.js";
 import { HelpBar } from "./HelpBar.js";
 import { HelpOverlay } from "./HelpOverlay.js";
-import { InstructionBar } from "./InstructionBar.js";
 import { matchKey, type Screen } from "./keymap.js";
-import { LivePane } from "./LivePane.js";
+import { LabScreen } from "./lab/LabScreen.js";
+import { useTerminalSize } from "./useTerminalSize.js";
 import { SettingsScreen } from "./SettingsScreen.js";
 import { StatusLine } from "./StatusLine.js";
-import { StepsView } from "./StepsView.js";
 
 /** Screens that own their keys (forms with text editors, where q and ? are characters) and draw their own help bar. */
 const OWN_KEYS = new Set<Screen>(["batchForm", "batch", "curate", "train", "compare", "endpoints", "teach"]);
 
-/** Screen switch and key dispatch through the keymap; the history (<Static>) stays mounted on every screen so it is never printed twice. */
+/**
+ * Screen switch and the keys that move between screens, through the keymap (the lab screen
+ * dispatches its own). One screen at a time fills the terminal; a resize wipes it and redraws.
+ */
 export function App() {
     const { store, controller } = useLab();
     const { exit } = useApp();
     const screen = useUi((s) => s.screen);
+    const helpFrom = useUi((s) => s.helpFrom);
+    const size = useTerminalSize({ clear: true });
     const back = () => store.getState().setScreen("lab");
     const quit = () => void controller.quit().then(() => exit());
 
@@ -40,10 +43,10 @@ export function App() {
                 void controller.quit().then(() => exit());
                 break;
             case "help":
-                ui.setScreen(ui.screen === "help" ? "lab" : "help");
+                ui.setScreen(ui.screen === "help" ? ui.helpFrom : "help");
                 break;
             case "back":
-                ui.setScreen("lab");
+                ui.setScreen(ui.screen === "help" ? ui.helpFrom : "lab");
                 break;
             case "settings":
                 ui.setScreen("settings");
@@ -60,34 +63,14 @@ export function App() {
             case "teach":
                 ui.setScreen(b.id);
                 break;
-            case "next":
-                void controller.step();
-                break;
-            case "reroll":
-                void controller.reroll();
-                break;
-            case "prevInstruction":
-            case "nextInstruction":
-                controller.cycleInstruction(b.id === "nextInstruction" ? 1 : -1);
-                break;
-            case "verifier":
-                controller.toggleVerifier();
-                break;
-            case "nextQuestion":
-                void controller.nextQuestion();
-                break;
-            case "prevQuestion":
-                void controller.prevQuestion();
-                break;
             default:
-                // Settings-screen keys are handled by SettingsScreen.
+                // The lab's own keys are LabScreen's (useLabKeys), the settings' SettingsScreen's.
                 break;
         }
     });
 
     return (
         <Box flexDirection="column">
-            <StepsView />
             {screen === "batchForm" ? (
                 <BatchForm />
             ) : screen === "batch" ? (
@@ -106,26 +89,23 @@ export function App() {
             ) : screen === "compare" ? (
                 <CompareScreen sessionsDir={controller.batch.sessionsDir} onBack={back} onQuit={quit} />
             ) : screen === "teach" ? (
-                <LabTeach record={controller.loop?.record ?? null} sessionDir={controller.lab.recorder.dir} exportDir={process.cwd()} onBack={back} onQuit={quit} />
+                <LabTeach record={controller.record} sessionDir={controller.lab.recorder.dir} exportDir={process.cwd()} onBack={back} onQuit={quit} />
             ) : screen === "endpoints" ? (
                 // A sub-screen of the settings: esc goes back there, after this key's other handlers have run
                 // (App's own may come second and would take the same esc as "back to the lab").
                 <EndpointsScreen onBack={() => queueMicrotask(() => store.getState().setScreen("settings"))} onQuit={quit} />
             ) : screen === "settings" ? (
-                <SettingsScreen />
+                <SettingsScreen columns={size.columns} />
             ) : screen === "help" ? (
-                <HelpOverlay />
+                // App closes it (? and esc are in its keys too); one row stays free below, as on every screen.
+                <HelpOverlay from={helpFrom} columns={size.columns} rows={size.rows - 1} />
             ) : (
-                <Box flexDirection="column" marginTop={1}>
-                    <Header />
-                    <LivePane />
-                    <InstructionBar />
-                </Box>
+                <LabScreen columns={size.columns} rows={size.rows} />
             )}
-            {OWN_KEYS.has(screen) ? null : (
+            {OWN_KEYS.has(screen) || screen === "lab" || screen === "help" ? null : (
                 <>
                     <StatusLine />
-                    <HelpBar screen={screen} />
+                    <HelpBar screen={screen} width={size.columns} />
                 </>
             )}
         </Box>

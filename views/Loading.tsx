@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { theme } from "./theme.js";
 
-/** Shown while the model loads: the model name and the latest progress messages. */
+/** Shown while the model loads: the model name and the latest progress messages (each on one row). */
 export function Loading({ model, lines, error }: { model: string; lines: string[]; error?: string }) {
     return (
         <Box flexDirection="column">
@@ -10,7 +10,7 @@ export function Loading({ model, lines, error }: { model: string; lines: string[
                 {error ? "" : " …"}
             </Text>
             {lines.slice(-4).map((l, i) => (
-                <Text key={i} color={theme.muted}>
+                <Text key={i} color={theme.muted} wrap="truncate-end">
                     {l}
                 </Text>
             ))}

@@ -10,7 +10,7 @@ export function createBridge(store: UiStore): (e: EngineEvent) => void {
                 s.setPhase(e.phase, e.turn);
                 break;
             case "prompt":
-                s.setLive({ kind: e.kind, turn: e.turn, text: "", instructionKey: e.instruction_key });
+                s.setLive({ kind: e.kind, turn: e.turn, text: "", instructionKey: e.instruction_key, sampleIndex: e.sample_index });
                 break;
             case "text":
                 s.appendLive(e.text);

@@ -2,13 +2,14 @@ import { dirname } from "node:path";
 import type { ParallelBackend } from "../src/backend/types.js";
 import { startLoop, type Lab } from "../src/lab.js";
 import type { ReflectionLoop } from "../src/engine/loop.js";
-import type { VerifierMode } from "../src/engine/types.js";
+import type { ItemRecord, VerifierMode } from "../src/engine/types.js";
 import { EndpointStore } from "../src/endpoints/store.js";
 import type { Settings, SettingsStore } from "../src/settings.js";
 import { validateSetting } from "../src/settings.js";
 import type { TaskSet } from "../src/tasks/types.js";
 import { LabBatch } from "./batch/labBatch.js";
 import { createBridge } from "./bridge.js";
+import { appliesOf } from "./settingsModel.js";
 import type { LoopView, UiStore } from "./store.js";
 
 export interface ControllerOptions {
@@ -19,9 +20,6 @@ export interface ControllerOptions {
     /** The batch screen's backend; default: startBatch loads its own model instance. Injected in tests. */
     batchBackend?: () => ParallelBackend;
 }
-
-/** Settings that only take effect when the model is loaded again. */
-export const RESTART_SETTINGS: (keyof Settings)[] = ["model", "gpu", "gpuLayers", "vramCapMiB", "contextSize", "threads"];
 
 /**
  * The glue between keys and the engine (no React): owns the current ReflectionLoop and runs one
@@ -42,17 +40,42 @@ export class LabController {
     private quitting: Promise<void> | null = null;
     /** Set when we abort on purpose (moving, quitting), so the resulting abort error is not shown as a failure. */
     private aborting = false;
+    /** The last attempt at each question visited in this session (by index): shown, read-only, when the lab returns to it. */
+    private readonly records = new Map<number, ItemRecord>();
+    /** The attempt on screen while no loop runs (a question revisited); null while a loop runs. */
+    private shown: ItemRecord | null = null;
+    /** What the model was loaded with, and what the current loop started with: the settings in effect. */
+    private readonly bootSettings: Settings;
+    private loopSettings: Settings;
 
     constructor(opts: ControllerOptions) {
         this.lab = opts.lab;
         this.tasks = opts.tasks;
         this.store = opts.store;
         this.settingsStore = opts.settingsStore;
+        this.bootSettings = { ...opts.lab.settings };
+        this.loopSettings = { ...opts.lab.settings };
         this.batch = new LabBatch({ lab: opts.lab, sessionsDir: dirname(opts.lab.recorder.dir), backend: opts.batchBackend });
     }
 
     get loop(): ReflectionLoop | null {
         return this.current;
+    }
+
+    /** The attempt the lab shows: the running loop's record, or a recorded one; null before any. */
+    get record(): ItemRecord | null {
+        return this.shown ?? this.current?.record ?? null;
+    }
+
+    /** The settings in effect now (see UiState.effective). */
+    effective(): Settings {
+        const out = { ...this.lab.settings };
+        for (const key of Object.keys(out) as (keyof Settings)[]) {
+            const applies = appliesOf(key);
+            const from = applies === "start" ? this.bootSettings : applies === "question" ? this.loopSettings : this.lab.settings;
+            (out as Record<string, unknown>)[key] = from[key];
+        }
+        return out;
     }
 
     get busy(): boolean {
@@ -73,13 +96,34 @@ export class LabController {
         const gen = ++this.generation;
         this.aborting = false;
         const bridge = createBridge(this.store);
+        this.shown = null;
+        this.loopSettings = { ...this.lab.settings };
         this.current = startLoop(this.lab, item, (e) => {
             if (gen === this.generation) bridge(e);
         });
-        this.store.getState().beginItem(i, item, this.view());
+        const s = this.store.getState();
+        s.setSettings(this.lab.settings, this.effective());
+        s.beginItem(i, item, this.view());
+    }
+
+    /** Shows the recorded attempt at item `index` (no loop runs until `again`). */
+    private showRecorded(index: number, record: ItemRecord): void {
+        ++this.generation;
+        this.current = null;
+        this.shown = record;
+        this.store.getState().showRecorded(index, this.tasks.items[index]!, record);
+    }
+
+    /** From a recorded attempt: a fresh attempt at the same question. */
+    again(): void {
+        if (this.shown) this.start(this.store.getState().index);
     }
 
     step(): Promise<void> {
+        if (this.shown) {
+            this.again();
+            return Promise.resolve();
+        }
         const loop = this.current;
         if (!loop) return Promise.resolve();
         if (loop.isDone) {
@@ -90,6 +134,7 @@ export class LabController {
     }
 
     reroll(): Promise<void> {
+        if (this.shown) return this.recordedOnly("r re-rolls");
         const loop = this.current;
         if (!loop || this.busy) return Promise.resolve();
         if (!loop.canReroll) {
@@ -105,10 +150,16 @@ export class LabController {
     }
 
     cycleInstruction(dir: 1 | -1): void {
+        if (this.shown) return void this.recordedOnly("[ ] pick its instruction");
         const loop = this.current;
         if (!loop) return;
         loop.setInstruction(this.lab.pool.step(loop.instruction, dir));
         this.sync();
+    }
+
+    private recordedOnly(what: string): Promise<void> {
+        this.store.getState().setStatus(`this is a recorded attempt: space starts a fresh one, where ${what}`);
+        return Promise.resolve();
     }
 
     private teacherAssigned(): boolean {
@@ -135,7 +186,11 @@ export class LabController {
         }
         this.abortRunning();
         await this.idle();
-        this.start(index);
+        const from = this.store.getState().index;
+        if (this.current && this.current.record.steps.length > 0) this.records.set(from, structuredClone(this.current.record));
+        const recorded = this.records.get(index);
+        if (recorded) this.showRecorded(index, recorded);
+        else this.start(index);
     }
 
     nextQuestion(): Promise<void> {
@@ -154,9 +209,11 @@ export class LabController {
             return err;
         }
         this.settingsStore.set(key, value);
-        // startLoop reads lab.settings, so loop settings apply from the next question on.
+        // startLoop reads lab.settings, so loop settings apply from the next question on; the sampler's
+        // reach the running loop at once (its next generation: a re-roll uses them).
         this.lab.settings = { ...this.lab.settings, [key]: value };
-        this.store.getState().setSettings(this.lab.settings);
+        if (appliesOf(key) === "generation") this.current?.setSampler({ [key]: value });
+        this.store.getState().setSettings(this.lab.settings, this.effective());
         return null;
     }
 
@@ -201,6 +258,7 @@ export class LabController {
             nextPhase: loop.nextPhase,
             busy: this.running !== null,
             canReroll: loop.canReroll,
+            hasReflection: loop.record.steps.some((st) => st.kind === "reflect" && !st.superseded),
             instructionKey: loop.instruction,
             instructionText: this.lab.pool.get(loop.instruction).text,
             verifier: loop.config.verifier

@@ -1,104 +1,57 @@
 import type { Key } from "ink";
+import stringWidth from "string-width";
 import { COMPARE_KEYS } from "./compare/keys.js";
 import { CURATE_KEYS } from "./curate/keys.js";
 import { ENDPOINT_KEYS } from "./endpoints/keys.js";
+import { BATCH_KEYS } from "./keys/batch.js";
+import { GLOBAL_KEYS } from "./keys/global.js";
+import { HELP_KEYS } from "./keys/help.js";
+import { LAB_KEYS } from "./keys/lab.js";
+import { LAB_VIEW_KEYS } from "./lab/keys.js";
+import { SETTINGS_KEYS } from "./keys/settings.js";
+import type { HelpSection, IdOf, KeyBinding as Binding, Screen } from "./keys/types.js";
 import { TRAINING_KEYS } from "./training/keys.js";
 
-export type Screen = "lab" | "settings" | "help" | "batchForm" | "batch" | "curate" | "train" | "compare" | "endpoints" | "endpointForm" | "teach";
+export type { HelpSection, Screen } from "./keys/types.js";
 
+/** Every binding id, derived from the lists: a misspelt id in a `switch` or a comparison fails to compile. */
 export type KeyId =
-    | "next"
-    | "reroll"
-    | "prevInstruction"
-    | "nextInstruction"
-    | "verifier"
-    | "nextQuestion"
-    | "prevQuestion"
-    | "settings"
-    | "help"
-    | "back"
-    | "settingUp"
-    | "settingDown"
-    | "settingDec"
-    | "settingInc"
-    | "batch"
-    | "formUp"
-    | "formDown"
-    | "formEdit"
-    | "formPrev"
-    | "formNext"
-    | "formStart"
-    | "batchStop"
-    | "curate"
-    | "train"
-    | "compare"
-    | "teach"
-    | `curate.${string}`
-    | `train.${string}`
-    | `compare.${string}`
-    | "endpoints"
-    | `endpoints.${string}`
-    | "quit";
+    | IdOf<typeof LAB_KEYS>
+    | IdOf<typeof LAB_VIEW_KEYS>
+    | IdOf<typeof SETTINGS_KEYS>
+    | IdOf<typeof BATCH_KEYS>
+    | IdOf<typeof CURATE_KEYS>
+    | IdOf<typeof TRAINING_KEYS>
+    | IdOf<typeof COMPARE_KEYS>
+    | IdOf<typeof ENDPOINT_KEYS>
+    | IdOf<typeof HELP_KEYS>
+    | IdOf<typeof GLOBAL_KEYS>;
 
-export interface KeyBinding {
-    id: KeyId;
-    /** How the key is shown to the user. */
-    keys: string;
-    description: string;
-    /** Short label for the one-line help bar; bindings without one only appear in the overlay. */
-    bar?: string;
-    /** Keys as shown in the help bar when they differ (e.g. "[ ]" for the pair). */
-    barKeys?: string;
-    match: (input: string, key: Key) => boolean;
-    /** Screens where the binding is active; absent = every screen. */
-    when?: Screen[];
-}
+/** A binding of the lab's keymap (the generic shape is views/keys/types.ts). */
+export type KeyBinding = Binding<KeyId>;
 
-/** The one keymap: the help bar, the help overlay and input dispatch are all built from it. */
-export const KEYMAP: KeyBinding[] = [
-    { id: "next", keys: "space/enter", description: "next step (answer, verify, reflect, correct)", bar: "next", barKeys: "space", when: ["lab"], match: (i, k) => i === " " || k.return },
-    { id: "reroll", keys: "r", description: "re-roll the reflection: a new sample from the same failed attempt", bar: "re-roll", when: ["lab"], match: (i) => i === "r" },
-    { id: "prevInstruction", keys: "[", description: "previous reflection instruction", when: ["lab"], match: (i) => i === "[" },
-    { id: "nextInstruction", keys: "]", description: "next reflection instruction", bar: "instr", barKeys: "[ ]", when: ["lab"], match: (i) => i === "]" },
-    { id: "verifier", keys: "v", description: "switch verifier oracle/self (applies to the next question; saved)", bar: "verifier", when: ["lab"], match: (i) => i === "v" },
-    { id: "nextQuestion", keys: "n", description: "next question", bar: "question", barKeys: "n/p", when: ["lab"], match: (i) => i === "n" },
-    { id: "prevQuestion", keys: "p", description: "previous question", when: ["lab"], match: (i) => i === "p" },
-    { id: "settings", keys: "s", description: "settings screen", bar: "settings", when: ["lab"], match: (i) => i === "s" },
-    // No help-bar label: the lab bar is full at 100 columns; the overlay lists it.
-    { id: "batch", keys: "b", description: "batch run: generate data over task files with live Acc@t1/Acc@t2/Δ", when: ["lab"], match: (i) => i === "b" },
-    { id: "settingUp", keys: "up", description: "select the previous setting", bar: "select", when: ["settings"], match: (_i, k) => k.upArrow },
-    { id: "settingDown", keys: "down", description: "select the next setting", when: ["settings"], match: (_i, k) => k.downArrow },
-    { id: "settingDec", keys: "left/-", description: "decrease or cycle the selected setting back", when: ["settings"], match: (i, k) => k.leftArrow || i === "-" },
-    { id: "settingInc", keys: "right/+", description: "increase or cycle the selected setting (saved at once)", bar: "change", when: ["settings"], match: (i, k) => k.rightArrow || i === "+" },
-    { id: "endpoints", keys: "e", description: "endpoints: OpenAI-compatible servers, connection tests and the roles they play", bar: "endpoints", when: ["settings"], match: (i) => i === "e" },
-    { id: "formUp", keys: "up", description: "batch form: select the previous field", bar: "select", barKeys: "↑↓", when: ["batchForm"], match: (_i, k) => k.upArrow },
-    { id: "formDown", keys: "down", description: "batch form: select the next field", when: ["batchForm"], match: (_i, k) => k.downArrow },
-    { id: "formEdit", keys: "enter", description: "batch form: edit a text field (type, backspace, enter accepts, esc cancels), cycle a choice, or start on the start row", bar: "edit", when: ["batchForm"], match: (_i, k) => k.return },
-    { id: "formPrev", keys: "left", description: "batch form: previous choice", when: ["batchForm"], match: (_i, k) => k.leftArrow },
-    { id: "formNext", keys: "right", description: "batch form: next choice", when: ["batchForm"], match: (_i, k) => k.rightArrow },
-    { id: "formStart", keys: "s", description: "batch form: start the run", bar: "start", when: ["batchForm"], match: (i) => i === "s" },
-    // Before "quit": on the batch screen q stops the run instead of quitting.
-    { id: "batchStop", keys: "q/ctrl+c", description: "stop the batch run (items in flight run again on --resume)", bar: "stop", barKeys: "q", when: ["batch"], match: (i, k) => i === "q" || (k.ctrl && i === "c") },
-    { id: "curate", keys: "c", description: "curate training sets (D+, D±, D_pref) from batch runs", when: ["lab"], match: (i) => i === "c" },
-    { id: "train", keys: "t", description: "training: launch SFT/DPO, watch loss live, past training runs", when: ["lab"], match: (i) => i === "t" },
-    { id: "teach", keys: "T", description: "teaching mode: this question's loop stage by stage with captions, for a class (the shipped examples in its gallery)", when: ["lab"], match: (i) => i === "T" },
-    { id: "compare", keys: "m", description: "measure: batch runs (retry, reflect, trained) as the paper's Tab. 2, paired on identical turn 1", when: ["lab"], match: (i) => i === "m" },
-    ...CURATE_KEYS,
-    ...TRAINING_KEYS,
-    ...COMPARE_KEYS,
-    ...ENDPOINT_KEYS,
-    { id: "help", keys: "?", description: "help: every key (? or esc closes)", bar: "help", match: (i) => i === "?" },
-    { id: "back", keys: "esc", description: "back to the lab (from a batch run once it has ended)", bar: "back", when: ["settings", "help", "batchForm", "batch"], match: (_i, k) => k.escape },
-    { id: "quit", keys: "q/ctrl+c", description: "quit at any moment (aborts a running generation; every step is already saved)", bar: "quit", barKeys: "q", match: (i, k) => i === "q" || (k.ctrl && i === "c") }
-];
+/**
+ * The one keymap: the help bar, the help overlay and input dispatch are all built from it. Order is
+ * precedence (matchKey takes the first match): the global keys come last, so batchStop takes q on
+ * the batch screen before quit does.
+ */
+export const KEYMAP: KeyBinding[] = [...LAB_KEYS, ...LAB_VIEW_KEYS, ...SETTINGS_KEYS, ...BATCH_KEYS, ...CURATE_KEYS, ...TRAINING_KEYS, ...COMPARE_KEYS, ...ENDPOINT_KEYS, ...HELP_KEYS, ...GLOBAL_KEYS];
 
-export function activeOn(b: KeyBinding, screen: Screen): boolean {
+export function activeOn(b: Pick<KeyBinding, "when">, screen: Screen): boolean {
     return !b.when || b.when.includes(screen);
 }
 
-/** The binding a key press triggers on a screen, if any. */
+/**
+ * Whether a key press triggers a binding. A ctrl chord triggers only a binding that shows one: Ink
+ * reports ctrl+c as input "c", which would otherwise open curation from the lab.
+ */
+export function triggers(b: Binding, input: string, key: Key): boolean {
+    return (!key.ctrl || b.keys.includes("ctrl+")) && b.match(input, key);
+}
+
+/** The binding a key press triggers on a screen, if any (the first in KEYMAP order). */
 export function matchKey(screen: Screen, input: string, key: Key): KeyBinding | undefined {
-    return KEYMAP.find((b) => activeOn(b, screen) && b.match(input, key));
+    return KEYMAP.find((b) => activeOn(b, screen) && triggers(b, input, key));
 }
 
 /** The help bar: the most important keys of a screen, in keymap order. */
@@ -110,19 +63,45 @@ export function helpBarItems(screen: Screen): { id: KeyId; keys: string; label: 
         .filter((b) => !seen.has(b.keys) && seen.add(b.keys));
 }
 
-/** The help overlay: every binding, grouped by where it works. */
-export function helpOverlaySections(): { title: string; rows: KeyBinding[] }[] {
+type BarItem = ReturnType<typeof helpBarItems>[number];
+
+/** Display width of a help bar as HelpBar draws it: "keys label" items joined by " · ". */
+export function barWidth(items: readonly BarItem[]): number {
+    return stringWidth(items.map((i) => `${i.keys} ${i.label}`).join(" · "));
+}
+
+/** The way out and the way to every other key: the bar keeps them whatever the width. */
+const essential = (i: BarItem) => i.id === "help" || i.id === "quit" || i.keys === "esc";
+
+/**
+ * The bar items that fit the width: the last of the other items go first (keymap order is
+ * importance), so help, quit and esc stay visible and the overlay lists what was dropped.
+ */
+export function fitBarItems<T extends BarItem>(items: readonly T[], columns: number): T[] {
+    const kept = [...items];
+    while (barWidth(kept) > columns) {
+        const drop = kept.map((i) => !essential(i)).lastIndexOf(true);
+        if (drop < 0) break;
+        kept.splice(drop, 1);
+    }
+    return kept;
+}
+
+const SECTIONS: [Screen, string][] = [
+    ["lab", "lab"],
+    ["settings", "settings"],
+    ["batchForm", "batch form"],
+    ["batch", "batch run"],
+    ["curate", "curation"],
+    ["train", "training"],
+    ["compare", "compare"],
+    ["endpoints", "endpoints"],
+    ["endpointForm", "endpoint form"],
+    ["help", "help overlay"]
+];
+
+/** The help overlay: every binding, grouped by where it works (`screen` lets the overlay open at one). */
+export function helpOverlaySections(): (HelpSection & { rows: KeyBinding[] })[] {
     const only = (s: Screen) => KEYMAP.filter((b) => b.when?.length === 1 && b.when[0] === s);
-    return [
-        { title: "lab", rows: only("lab") },
-        { title: "settings", rows: only("settings") },
-        { title: "batch form", rows: only("batchForm") },
-        { title: "batch run", rows: only("batch") },
-        { title: "curation", rows: only("curate") },
-        { title: "training", rows: only("train") },
-        { title: "compare", rows: only("compare") },
-        { title: "endpoints", rows: only("endpoints") },
-        { title: "endpoint form", rows: only("endpointForm") },
-        { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }
-    ];
+    return [...SECTIONS.map(([screen, title]) => ({ title, screen, rows: only(screen) })), { title: "everywhere", rows: KEYMAP.filter((b) => !b.when || b.when.length > 1) }];
 }

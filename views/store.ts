@@ -1,24 +1,25 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { BackendInfo } from "../src/backend/types.js";
-import type { LoopPhase, StepKind, StepRecord } from "../src/engine/types.js";
+import type { ItemRecord, LoopPhase, StepKind, StepRecord } from "../src/engine/types.js";
 import type { Settings } from "../src/settings.js";
 import type { TaskItem, TaskSet } from "../src/tasks/types.js";
 import type { Screen } from "./keymap.js";
 
-/** One line of the append-only history printed above the live area (Ink's <Static> never redraws it). */
-export type LogEntry = { kind: "step"; step: StepRecord } | { kind: "note"; text: string };
-
+/** The generation streaming now. */
 export interface LiveStep {
     kind: StepKind;
     turn: number;
     text: string;
     instructionKey?: string;
+    sampleIndex?: number;
 }
 
 export interface LoopView {
     nextPhase: LoopPhase;
     busy: boolean;
     canReroll: boolean;
+    /** The loop has a reflection in effect (not superseded): a changed instruction then applies to a re-roll. */
+    hasReflection: boolean;
     instructionKey: string;
     instructionText: string;
     /** The verifier mode of the running loop (settings.verifier may already differ: it applies to the next question). */
@@ -27,16 +28,22 @@ export interface LoopView {
 
 export interface UiState extends LoopView {
     screen: Screen;
+    /** The screen the help overlay was opened from (where ? and esc go back to). */
+    helpFrom: Screen;
     backend: BackendInfo | null;
+    /** The saved settings (what the settings screen edits). */
     settings: Settings;
+    /** The settings in effect now: the model's from the start, the loop's from its question, the sampler's at once. */
+    effective: Settings;
     tasks: TaskSet;
     index: number;
     item: TaskItem | null;
-    /** Bumped for every new loop: keys the <Static> history so a new question starts a fresh list. */
+    /** Bumped for every new loop or recorded attempt shown: the lab's view state (scroll, expanded) starts over. */
     loopId: number;
     /** Steps of the current item as the record holds them, superseded ones flagged. */
     steps: StepRecord[];
-    log: LogEntry[];
+    /** Set while the lab shows an earlier attempt at this question, read-only, instead of a running loop. */
+    recorded: ItemRecord | null;
     live: LiveStep | null;
     phase: LoopPhase;
     turn: number;
@@ -46,9 +53,10 @@ export interface UiState extends LoopView {
     sessionDir: string | null;
 
     setScreen(screen: Screen): void;
-    setSettings(settings: Settings): void;
+    setSettings(settings: Settings, effective?: Settings): void;
     setStatus(status: string | null, error?: string | null): void;
     beginItem(index: number, item: TaskItem, loop: LoopView): void;
+    showRecorded(index: number, item: TaskItem, record: ItemRecord): void;
     setLoop(loop: Partial<LoopView>): void;
     setPhase(phase: LoopPhase, turn: number): void;
     setLive(live: LiveStep | null): void;
@@ -66,25 +74,28 @@ export interface UiInit {
     sessionDir?: string | null;
 }
 
-const label = (s: StepRecord) => (s.kind === "reflect" ? `reflection [${s.instruction_key ?? "?"}]` : s.kind === "verify" ? "verdict" : `turn ${s.turn} answer`);
+const IDLE_LOOP: LoopView = { nextPhase: "done", busy: false, canReroll: false, hasReflection: false, instructionKey: "", instructionText: "", verifier: "oracle" };
 
 export function createUiStore(init: UiInit): UiStore {
     return createStore<UiState>()((set, get) => ({
         screen: "lab",
+        helpFrom: "lab",
         backend: init.backend ?? null,
         settings: init.settings,
+        effective: init.settings,
         tasks: init.tasks,
         index: init.index ?? 0,
         item: null,
         loopId: 0,
         steps: [],
-        log: [],
+        recorded: null,
         live: null,
         phase: "idle",
         turn: 0,
         nextPhase: "answering",
         busy: false,
         canReroll: false,
+        hasReflection: false,
         instructionKey: "",
         instructionText: "",
         verifier: init.settings.verifier,
@@ -93,11 +104,26 @@ export function createUiStore(init: UiInit): UiStore {
         error: null,
         sessionDir: init.sessionDir ?? null,
 
-        setScreen: (screen) => set({ screen }),
-        setSettings: (settings) => set({ settings }),
+        setScreen: (screen) => set(screen === "help" && get().screen !== "help" ? { screen, helpFrom: get().screen } : { screen }),
+        setSettings: (settings, effective) => set({ settings, effective: effective ?? get().effective }),
         setStatus: (status, error = null) => set({ status, error }),
         beginItem: (index, item, loop) =>
-            set({ index, item, loopId: get().loopId + 1, steps: [], log: [], live: null, phase: "idle", turn: 0, status: null, error: null, ...loop }),
+            set({ index, item, loopId: get().loopId + 1, steps: [], recorded: null, live: null, phase: "idle", turn: 0, status: null, error: null, ...loop }),
+        showRecorded: (index, item, record) =>
+            set({
+                index,
+                item,
+                loopId: get().loopId + 1,
+                steps: record.steps.map((s) => ({ ...s })),
+                recorded: record,
+                live: null,
+                phase: "done",
+                turn: record.correct_by_turn.length,
+                status: null,
+                error: null,
+                ...IDLE_LOOP,
+                verifier: record.config.verifier
+            }),
         setLoop: (loop) => set(loop),
         setPhase: (phase, turn) => set({ phase, turn }),
         setLive: (live) => set({ live }),
@@ -106,15 +132,11 @@ export function createUiStore(init: UiInit): UiStore {
             if (live) set({ live: { ...live, text: live.text + text } });
         },
         syncSteps: (steps) => {
-            // The record's steps array only grows; a re-roll flags earlier steps superseded in place.
+            // The record's steps array only grows; a re-roll flags earlier steps superseded in place, so each is copied.
             const prev = get().steps;
-            const log = [...get().log];
-            const dropped = steps.slice(0, prev.length).filter((s, i) => s.superseded && !prev[i]!.superseded);
-            if (dropped.length) log.push({ kind: "note", text: `↻ re-rolled: superseded ${dropped.map(label).join(", ")}` });
-            for (const s of steps.slice(prev.length)) log.push({ kind: "step", step: { ...s } });
             const last = steps[steps.length - 1];
             const tps = steps.length > prev.length && last?.tokens_per_second ? last.tokens_per_second : get().tokensPerSecond;
-            set({ steps: steps.map((s) => ({ ...s })), log, tokensPerSecond: tps });
+            set({ steps: steps.map((s) => ({ ...s })), tokensPerSecond: tps });
         }
     }));
 }

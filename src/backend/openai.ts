@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type OpenAI from "openai";
 import { openaiClient } from "../endpoints/client.js";
 import { AbortedError, EndpointError, classifyFailure, endpointLabel, notChatCompletion, unexpectedReply, type FailureContext } from "../endpoints/errors.js";
-import { keyHint } from "../endpoints/keys.js";
+import { keyHint } from "../endpoints/secrets.js";
 import { redact, registerSecret } from "../endpoints/redact.js";
 import { Deadline, withRetries } from "../endpoints/retry.js";
 import { endpointRef, type BackoffEvent, type Endpoint, type EndpointRef } from "../endpoints/types.js";

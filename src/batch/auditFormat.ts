@@ -27,7 +27,7 @@ export function formatAudit(r: AuditResult, written: AuditWrite | null): string 
         String(c.reread),
         a && b ? arrow(a.accByTurn[0]!, b.accByTurn[0]!, pct) : "-",
         a && b ? arrow(a.accByTurn.at(-1)!, b.accByTurn.at(-1)!, pct) : "-",
-        a && b ? arrow(a.delta, b.delta, signed) : "-"
+        a && b ? arrow(a.deltaLast, b.deltaLast, signed) : "-"
     ];
     const tasks = [...new Set([...Object.keys(r.after.perTask), ...Object.keys(r.changes.perTask)])].sort();
     const rows = [head, ...tasks.map((t) => row(t, r.changes.perTask[t] ?? zero(), r.before.perTask[t], r.after.perTask[t])), row("overall", r.changes.overall, r.before.overall, r.after.overall)];

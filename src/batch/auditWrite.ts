@@ -47,4 +47,4 @@ export function writeAudit(r: AuditResult): AuditWrite {
     return w;
 }
 
-const headline = (m: Metrics) => ({ acc_t1: m.accByTurn[0] ?? 0, acc_tmax: m.accByTurn.at(-1) ?? 0, delta: m.delta });
+const headline = (m: Metrics) => ({ acc_t1: m.accByTurn[0] ?? 0, acc_tmax: m.accByTurn.at(-1) ?? 0, delta: m.deltaLast });

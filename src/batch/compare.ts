@@ -1,7 +1,6 @@
 import { computeMetrics, wilson } from "./metrics.js";
 import { describeReflector } from "./reflector.js";
-import type { RunManifest } from "./runner.js";
-import { readRunManifest, RUN_SCHEMA } from "./runs.js";
+import { readRunManifest, type RunManifest } from "./runs.js";
 import { RunStore } from "./store.js";
 import type { ItemOutcome } from "./types.js";
 
@@ -40,8 +39,13 @@ export interface RunMetrics {
     /** accByTurn[t-1] = Acc@t, t = 1..maxTurns of this run. */
     accByTurn: number[];
     ciByTurn: [number, number][];
-    /** Δ(t1,t2) = Acc@t2 - Acc@t1 (0 when the run has one turn). */
+    /** Δ(t1,t2) = Acc@t2 − Acc@t1 (0 when the run has one turn): the paper's Δ, the one compared. */
+    delta12: number;
+    /** Δ(t1,t_last) = Acc@t_max − Acc@t1, as `report` names it (equal to delta12 up to two turns). */
+    deltaLast: number;
+    /** Alias of delta12, kept for `compare --json` readers from before the two names. */
     delta: number;
+    /** The 95% interval of delta12, and how it was made. */
     deltaCi: [number, number] | null;
     deltaCiMethod: "wilson" | "paired-normal";
 }
@@ -102,7 +106,6 @@ export function pairedInterval(d: number[]): PairedDifference {
 
 function side(dir: string, store: RunStore): LoadedSide {
     const manifest = readRunManifest(dir);
-    if (manifest.schema !== RUN_SCHEMA) throw new Error(`${dir} is not a batch run (manifest schema ${manifest.schema ?? "missing"})`);
     const outcomes = store.outcomes();
     return {
         side: {
@@ -123,14 +126,15 @@ function side(dir: string, store: RunStore): LoadedSide {
 export function runMetrics(outcomes: ItemOutcome[], scores: number[][], maxTurns: number): RunMetrics {
     const m = computeMetrics(outcomes, maxTurns).overall;
     const d = scores.map((s) => at2(s) - s[0]!);
-    const delta = at2(m.accByTurn) - m.accByTurn[0]!;
     const monotone = d.every((x) => x >= 0);
     return {
         n: m.n,
         accByTurn: m.accByTurn,
         ciByTurn: m.ciByTurn,
-        delta,
-        deltaCi: m.n === 0 ? null : monotone ? wilson(delta, m.n) : pairedInterval(d).ci,
+        delta12: m.delta12,
+        deltaLast: m.deltaLast,
+        delta: m.delta12,
+        deltaCi: m.n === 0 ? null : monotone ? wilson(m.delta12, m.n) : pairedInterval(d).ci,
         deltaCiMethod: monotone ? "wilson" : "paired-normal"
     };
 }

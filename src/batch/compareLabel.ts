@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { TrainingResult, TrainingSetting } from "../training/types.js";
 import { describeReflector } from "./reflector.js";
-import type { RunManifest } from "./runner.js";
+import type { RunManifest } from "./runs.js";
 
 /**
  * Which of the paper's Tab. 2 methods a batch run is, read from its manifest: `retry` (w/o reflection),

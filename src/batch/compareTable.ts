@@ -29,7 +29,7 @@ const cut = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + "…" 
 function metricCells(m: RunMetrics): string[] {
     if (m.n === 0) return ["0", "-", "-", "-"];
     const t2 = Math.min(1, m.accByTurn.length - 1);
-    return [String(m.n), pct(m.accByTurn[0]!), pct(m.accByTurn[t2]!) + ci(m.ciByTurn[t2]), signed(m.delta) + ci(m.deltaCi)];
+    return [String(m.n), pct(m.accByTurn[0]!), pct(m.accByTurn[t2]!) + ci(m.ciByTurn[t2]), signed(m.delta12) + ci(m.deltaCi)];
 }
 
 const diff = (d: PairedStat | null) => (d ? signed(d.mean) + ci(d.ci) : "-");
@@ -72,7 +72,7 @@ export function pairingLine(r: CompareManyResult): string | null {
 /** Said when a run has turns beyond t2, which the table leaves out. */
 export function moreTurnsNote(r: CompareManyResult): string | null {
     const more = r.runs.filter((c) => c.maxTurns > 2);
-    return more.length ? `${more.map((c) => c.label).join(", ")} ran up to t${Math.max(...more.map((c) => c.maxTurns))}: Acc@t3.. are in --json (rows[].runs[].accByTurn)` : null;
+    return more.length ? `${more.map((c) => c.label).join(", ")} ran up to t${Math.max(...more.map((c) => c.maxTurns))}: Acc@t3.. and Δ(t1,t_last) are in --json (rows[].runs[].accByTurn, .deltaLast)` : null;
 }
 
 /** The plain-text Tab. 2 `reflect-lab compare` prints. */

@@ -15,7 +15,11 @@ export interface Metrics {
     accByTurn: number[];
     /** 95% Wilson score interval of each Acc@t over n items. */
     ciByTurn: [number, number][];
-    /** Acc@t_max - Acc@1. */
+    /** Δ(t1,t_last) = Acc@t_max − Acc@t1: what all the turns gained. */
+    deltaLast: number;
+    /** Δ(t1,t2) = Acc@t2 − Acc@t1: the first reflection's gain, the paper's Δ (0 for a one-turn run). */
+    delta12: number;
+    /** Alias of deltaLast, kept for `report --json` readers and audit.json written before the two names. */
     delta: number;
     /** Chains whose turn-1 answer was correct and whose last answer is not, and the reverse. */
     flips: { correctToIncorrect: number; incorrectToCorrect: number };
@@ -83,7 +87,7 @@ export class MetricsAccumulator {
             samples: s.samples,
             accByTurn,
             ciByTurn: accByTurn.map((p) => wilson(p, s.n)),
-            delta: accByTurn[accByTurn.length - 1]! - accByTurn[0]!,
+            ...deltas(accByTurn),
             flips: { correctToIncorrect: s.c2i, incorrectToCorrect: s.i2c }
         };
     }
@@ -101,15 +105,28 @@ export function computeMetrics(outcomes: Iterable<ItemOutcome>, maxTurns: number
     return acc.report();
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+/** Both deltas of an Acc@t series (and the old `delta` alias): compare.ts names them the same way. */
+export function deltas(accByTurn: number[]): Pick<Metrics, "deltaLast" | "delta12" | "delta"> {
+    const t1 = accByTurn[0] ?? 0;
+    const deltaLast = (accByTurn.at(-1) ?? t1) - t1;
+    return { deltaLast, delta12: (accByTurn[1] ?? t1) - t1, delta: deltaLast };
+}
 
-/** The plain-text table `report` and the headless batch print. */
+const pct = (x: number) => `${(100 * x).toFixed(1)}`;
+const signedPct = (x: number) => (x >= 0 ? "+" : "") + pct(x);
+
+/**
+ * The plain-text table `report` and the headless batch print. Past two turns both deltas are shown:
+ * Δ(t1,t2) is the paper's (what compare shows), Δ(t1,tN) what the later turns added to it.
+ */
 export function formatReport(r: MetricsReport): string {
     const turns = Array.from({ length: r.maxTurns }, (_, i) => `Acc@t${i + 1}`);
-    const head = ["task", "N", "samples", ...turns, `Δ(t1,t${r.maxTurns})`, "c→i", "i→c", `95% CI of Acc@t${r.maxTurns}`];
+    const both = r.maxTurns > 2;
+    const head = ["task", "N", "samples", ...turns, ...(both ? ["Δ(t1,t2)"] : []), `Δ(t1,t${r.maxTurns})`, "c→i", "i→c", `95% CI of Acc@t${r.maxTurns}`];
     const row = (name: string, m: Metrics) => {
         const ci = m.ciByTurn[m.ciByTurn.length - 1]!;
-        return [name, String(m.n), String(m.samples), ...m.accByTurn.map(pct), (m.delta >= 0 ? "+" : "") + pct(m.delta), String(m.flips.correctToIncorrect), String(m.flips.incorrectToCorrect), `[${pct(ci[0])}, ${pct(ci[1])}]`];
+        const d = [...(both ? [signedPct(m.delta12)] : []), signedPct(m.deltaLast)];
+        return [name, String(m.n), String(m.samples), ...m.accByTurn.map(pct), ...d, String(m.flips.correctToIncorrect), String(m.flips.incorrectToCorrect), `[${pct(ci[0])}, ${pct(ci[1])}]`];
     };
     const rows = [head, ...Object.entries(r.perTask).map(([t, m]) => row(t, m)), row("overall", r.overall)];
     return `${alignTable(rows)}\n\n${formatIntervals(r)}`;

@@ -70,8 +70,9 @@ export interface PairedCell {
     sharedTurn1: number;
     /** Shared items whose turn-1 answer was wrong (where reflection and correction happen). */
     sharedFailures: number;
-    /** other − reference of Acc@t2 and of Δ(t1,t2), per question; null when no item shares turn 1. */
+    /** other − reference of Acc@t2, per question; null when no item shares turn 1. */
     acc2: PairedStat | null;
+    /** other − reference of Δ(t1,t2) (RunMetrics.delta12, not Δ(t1,t_last)), per question; null likewise. */
     delta: PairedStat | null;
 }
 

@@ -1,23 +1,26 @@
 import type { InstructionPool } from "../prompts/pool.js";
+import { parseInstructionSpec } from "../prompts/instructionSpec.js";
 import { stepSeed } from "../engine/seed.js";
 import type { InstructionPlan } from "./types.js";
 
-/** Parses `fixed:1-3-2[,2-1-1]`, `random:6`, `round-robin` or `all`. */
+/**
+ * A batch run's plan from the one `--instructions` grammar (instructionSpec.ts): a key list
+ * (`1-3-2`, `fixed:…`, `subset:…`) reflects each failed answer on every listed key; `random` is
+ * `random:1` (one seeded key per item, as the lab draws one per reflection); `random:N`, N keys;
+ * `round-robin` one key per item in turn; `all` every key.
+ */
 export function parseInstructionPlan(spec: string, pool: InstructionPool): InstructionPlan {
-    if (spec === "all") return { kind: "all" };
-    if (spec === "round-robin") return { kind: "round-robin" };
-    let m = /^random:(\d+)$/.exec(spec);
-    if (m) {
-        const count = Number(m[1]);
-        if (count < 1 || count > pool.keys.length) throw new Error(`--instructions random:N needs 1 <= N <= ${pool.keys.length}`);
-        return { kind: "random", count };
+    const s = parseInstructionSpec(spec);
+    switch (s.kind) {
+        case "keys":
+            // The pool's own keys (its files may be edited, never its key set): get() names a missing one.
+            return { kind: "fixed", keys: s.keys.map((k) => pool.get(k).key) };
+        case "random":
+            return { kind: "random", count: Math.min(s.count ?? 1, pool.keys.length) };
+        case "round-robin":
+        case "all":
+            return { kind: s.kind };
     }
-    m = /^fixed:(.+)$/.exec(spec) ?? /^(\d-\d-\d(?:,\d-\d-\d)*)$/.exec(spec);
-    if (m) {
-        const keys = m[1]!.split(",").map((k) => pool.get(k.trim()).key);
-        return { kind: "fixed", keys };
-    }
-    throw new Error(`bad --instructions "${spec}": use fixed:1-3-2 (or fixed:1-3-2,2-1-1), random:6, round-robin or all`);
 }
 
 export function formatInstructionPlan(p: InstructionPlan): string {

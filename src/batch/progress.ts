@@ -2,40 +2,66 @@ import { backoffLine } from "../endpoints/backoffLine.js";
 import { cpuContention } from "../backend/cpuPeers.js";
 import type { BatchEvent } from "./types.js";
 import { MetricsAccumulator } from "./metrics.js";
+import { EtaSmoother, roundEta, WindowRate } from "./rate.js";
+import { compactTokens } from "./estimate.js";
+import { formatDuration } from "../duration.js";
+
+export interface ProgressOptions {
+    /** Milliseconds since some origin; default performance.now (tests pass a fake clock). */
+    now?: () => number;
+}
 
 /**
- * Headless progress: a line every `intervalMs` (items, rate, tokens/s, ETA, running Acc@t1/Acc@tmax).
- * Keeps only running sums, so memory stays flat however long the run.
+ * Headless progress: a line every `intervalMs` (items, rates, tokens, busy slots, ETA, running
+ * Acc@t1/Acc@tmax). Lines come from a timer, not from item events: an item can take minutes (its
+ * chains), and `batch | cat` must still show that tokens are flowing. intervalMs 0 = a line per item.
+ * Keeps only running sums and bounded windows, so memory stays flat however long the run.
  */
 export class ProgressLines {
-    private last = 0;
+    private readonly now: () => number;
+    private t0: number;
+    private timer: ReturnType<typeof setInterval> | null = null;
     private tokens = 0;
-    private items = 0;
-    private t0 = performance.now();
     private total = 0;
     private done = 0;
     private errors = 0;
+    /** Busy flag per slot, from slot events. */
+    private slots: boolean[] = [];
+    private readonly tokenRate = new WindowRate({ windowMs: 30_000, minEvents: 4 });
+    private readonly itemRate = new WindowRate({ windowMs: 120_000, minEvents: 4 });
+    private readonly eta = new EtaSmoother();
     readonly metrics: MetricsAccumulator;
 
-    constructor(maxTurns: number, private readonly write: (line: string) => void, private readonly intervalMs = 5000) {
+    constructor(maxTurns: number, private readonly write: (line: string) => void, private readonly intervalMs = 5000, opts: ProgressOptions = {}) {
         this.metrics = new MetricsAccumulator(maxTurns);
+        this.now = opts.now ?? (() => performance.now());
+        this.t0 = this.now();
     }
 
     on(e: BatchEvent): void {
         switch (e.type) {
             case "start":
+                this.t0 = this.now();
                 this.total = e.total;
                 this.done = e.alreadyDone;
+                this.slots = new Array(e.parallel).fill(false);
                 this.write(`batch: ${e.todo} items to run (${e.alreadyDone} of ${e.total} already done) on ${e.parallel} parallel sequences → ${e.runDir}`);
+                this.startTimer();
+                break;
+            case "slot":
+                this.slots[e.slot] = e.phase !== "idle";
                 break;
             case "tokens":
                 this.tokens += e.count;
+                this.tokenRate.add(this.now(), e.count);
                 break;
             case "item":
-                this.items++;
+                this.itemRate.add(this.now(), 1);
                 this.done = e.done;
+                this.total = e.total;
                 this.metrics.add(e.outcome);
-                this.maybeLine();
+                this.checkContention();
+                if (this.intervalMs <= 0) this.line();
                 break;
             case "item-error":
                 this.errors++;
@@ -48,11 +74,30 @@ export class ProgressLines {
                 this.write(backoffLine(e));
                 break;
             case "done":
+                this.close();
+                this.done = e.done;
+                this.total = e.total;
+                this.slots.fill(false);
                 this.line();
                 break;
-            default:
-                break;
         }
+    }
+
+    /** Stops the interval timer (the "done" event does; call it when a run ends without one). */
+    close(): void {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = null;
+    }
+
+    private startTimer(): void {
+        this.close();
+        if (this.intervalMs <= 0) return;
+        this.timer = setInterval(() => {
+            this.checkContention();
+            this.line();
+        }, this.intervalMs);
+        // A finished or crashed run must not be kept alive by its progress lines.
+        this.timer.unref?.();
     }
 
     private contention: string | null = null;
@@ -69,28 +114,21 @@ export class ProgressLines {
         this.contention = line;
     }
 
-    private maybeLine(): void {
-        this.checkContention();
-        const now = performance.now();
-        if (now - this.last >= this.intervalMs) this.line();
-    }
-
     private line(): void {
-        this.last = performance.now();
-        const s = (this.last - this.t0) / 1000;
-        const rate = this.items / Math.max(s, 1e-9);
-        const left = this.total - this.done;
-        const eta = rate > 0 ? formatDuration(left / rate) : "?";
+        const now = this.now();
+        const items = this.itemRate.rate(now, this.t0);
+        const tps = this.tokenRate.rate(now, this.t0);
+        const left = Math.max(0, this.total - this.done - this.errors);
+        const eta = this.eta.update(now, left === 0 ? 0 : items ? left / items : null);
+        const busy = this.slots.filter(Boolean).length;
         const m = this.metrics.report().overall;
         const acc = m.n ? ` · Acc@t1 ${(100 * m.accByTurn[0]!).toFixed(1)} · Acc@t${m.accByTurn.length} ${(100 * m.accByTurn.at(-1)!).toFixed(1)} (this session)` : "";
-        this.write(`${this.done}/${this.total} items · ${rate.toFixed(2)} items/s · ${(this.tokens / Math.max(s, 1e-9)).toFixed(1)} tok/s · ETA ${eta}${this.errors ? ` · ${this.errors} errors` : ""}${acc}`);
+        this.write(
+            `${this.done}/${this.total} items · ${(items ?? 0).toFixed(2)} items/s · ${tps === null ? "–" : tps.toFixed(1)} tok/s · ${compactTokens(this.tokens)} tokens · slots ${busy}/${this.slots.length} busy · ETA ${eta === null ? "?" : `~${formatDuration(roundEta(eta))}`}${this.errors ? ` · ${this.errors} errors` : ""}${acc}`
+        );
     }
 }
 
-export function formatDuration(seconds: number): string {
-    if (!Number.isFinite(seconds)) return "?";
-    const s = Math.round(seconds);
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    return h ? `${h}h${String(m).padStart(2, "0")}m` : m ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
-}
+
+// Re-exported: its callers predate src/duration.ts (a leaf, so training need not import batch).
+export { formatDuration };

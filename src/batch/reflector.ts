@@ -8,7 +8,7 @@ import type { EndpointRef } from "../endpoints/types.js";
 import type { TrainingResult } from "../training/types.js";
 import type { ReflectorSpec, RoleModelSpec } from "./types.js";
 
-export type Role = "reflect" | "correct";
+export type ReflectorRole = "reflect" | "correct";
 
 /** One model file a trained reflector loads, and the roles it plays (one adapter may serve both). */
 export interface RoleModel {
@@ -16,16 +16,16 @@ export interface RoleModel {
     key: string;
     kind: "adapter" | "model";
     path: string;
-    roles: Role[];
+    roles: ReflectorRole[];
 }
 
 /** What the manifest keeps of a trained reflector: every file it used with its sha256, checked on resume. */
 export interface ReflectorManifest {
     source?: string;
-    files: { kind: "adapter" | "model"; roles: Role[]; path: string; file: string; sha256: string }[];
+    files: { kind: "adapter" | "model"; roles: ReflectorRole[]; path: string; file: string; sha256: string }[];
 }
 
-const ROLES: Role[] = ["reflect", "correct"];
+const ROLES: ReflectorRole[] = ["reflect", "correct"];
 
 /** The trained reflector of a finished training run folder (its result.json, see src/training/types.ts). */
 export function reflectorFromTraining(dir: string): ReflectorSpec {
@@ -68,7 +68,7 @@ export function reflectorFromEndpoint(ref: EndpointRef): ReflectorSpec {
 /** One endpoint a spec uses, and the roles it plays (one endpoint may serve both). */
 export interface RoleEndpoint {
     endpoint: EndpointRef;
-    roles: Role[];
+    roles: ReflectorRole[];
 }
 
 /** The distinct endpoints of a spec (roles with a file or the base model have none). */

@@ -1,7 +1,7 @@
 import { errorTypeBreakdown, formatErrorTypes, type ErrorTypeBreakdown } from "../teacher/breakdown.js";
 import { computeMetrics, formatReport, type MetricsReport } from "./metrics.js";
 import { describeReflector } from "./reflector.js";
-import type { RunManifest } from "./runner.js";
+import type { RunManifest } from "./runs.js";
 import { RunStore } from "./store.js";
 
 export interface RunReport {

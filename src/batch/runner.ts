@@ -1,5 +1,5 @@
 import { isBackoffSource } from "../backend/backoff.js";
-import type { Backend, BackendInfo, ParallelBackend } from "../backend/types.js";
+import type { Backend, ParallelBackend } from "../backend/types.js";
 import { ReflectionLoop, type LoopDeps, type OracleFn } from "../engine/loop.js";
 import type { EngineEvent, ItemRecord, LoopConfig, StepKind } from "../engine/types.js";
 import type { InstructionPool } from "../prompts/pool.js";
@@ -7,7 +7,7 @@ import type { TurnTemplates } from "../prompts/templates.js";
 import type { TaskItem, TaskSet } from "../tasks/types.js";
 import { formatInstructionPlan, instructionsFor } from "./plan.js";
 import type { TeacherTemplates } from "../teacher/templates.js";
-import { baseMismatch, describeReflector, type ReflectorManifest } from "./reflector.js";
+import { baseMismatch, describeReflector } from "./reflector.js";
 import { RunStore } from "./store.js";
 import type { Turn1Source } from "./turn1From.js";
 import type { BatchConfig, BatchEvent, ItemOutcome, ItemResult, SlotPhase } from "./types.js";
@@ -245,22 +245,4 @@ async function runLoop(loop: ReflectionLoop, steps: number | "end", loops: Set<R
         loops.delete(loop);
     }
     return loop.record.status !== "aborted";
-}
-
-export interface RunManifest {
-    schema: "reflect-lab/run@1";
-    id: string;
-    created_at: string;
-    config: BatchConfig;
-    model: { file: string; path: string; sha256: string; adapters: string[] };
-    /** The trained reflector/corrector's files and hashes; null or absent (older runs) = the base model. */
-    reflector?: ReflectorManifest | null;
-    backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences" | "note">;
-    prompts_sha256: string;
-    tasks: { name: string; items: number; ids_sha256: string };
-    versions: Record<string, string>;
-    /** The isolation code answers ran in (runs with code tasks; absent in older runs). */
-    code_sandbox?: string;
-    /** `--turn1-from`: the run whose stored turn 1 this run reuses (absent: turn 1 was generated here). */
-    turn1_from?: { dir: string; id: string } | null;
 }

@@ -1,11 +1,32 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { BackendInfo } from "../backend/types.js";
 import { SESSIONS_DIR } from "../paths.js";
-import { describeReflector } from "./reflector.js";
-import type { RunManifest } from "./runner.js";
+import { sessionFolders } from "../sessionFolders.js";
+import { describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
+import type { BatchConfig } from "./types.js";
 
 export const RUN_SCHEMA = "reflect-lab/run@1";
+
+/** A batch run's manifest.json (docs/records.md): what made the run, written once when it starts. */
+export interface RunManifest {
+    schema: typeof RUN_SCHEMA;
+    id: string;
+    created_at: string;
+    config: BatchConfig;
+    model: { file: string; path: string; sha256: string; adapters: string[] };
+    /** The trained reflector/corrector's files and hashes; null or absent (older runs) = the base model. */
+    reflector?: ReflectorManifest | null;
+    backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences" | "note">;
+    prompts_sha256: string;
+    tasks: { name: string; items: number; ids_sha256: string };
+    versions: Record<string, string>;
+    /** The isolation code answers ran in (runs with code tasks; absent in older runs). */
+    code_sandbox?: string;
+    /** `--turn1-from`: the run whose stored turn 1 this run reuses (absent: turn 1 was generated here). */
+    turn1_from?: { dir: string; id: string } | null;
+}
 
 /** A batch run as the curate and compare screens list it. */
 export interface BatchRunInfo {
@@ -30,8 +51,7 @@ export function resolveRun(arg: string, sessionsDir: string = SESSIONS_DIR): str
     const candidates = [resolve(arg), join(sessionsDir, arg)];
     for (const dir of candidates) {
         if (!RunStore.exists(dir)) continue;
-        const m = readRunManifest(dir);
-        if (m.schema !== RUN_SCHEMA) throw new Error(`${dir} is not a batch run (manifest schema ${m.schema ?? "missing"})`);
+        readRunManifest(dir);
         return dir;
     }
     const near = existsSync(candidates[0]!) ? `${candidates[0]} holds no manifest.json` : `no run folder ${candidates[0]}`;
@@ -47,19 +67,11 @@ export function readRunManifest(dir: string): RunManifest {
 
 /** Batch runs under the sessions dir, newest first; unreadable ones are skipped. */
 export function listBatchRuns(sessionsDir: string = SESSIONS_DIR): BatchRunInfo[] {
-    let names: string[];
-    try {
-        names = readdirSync(sessionsDir);
-    } catch {
-        return [];
-    }
     const runs: BatchRunInfo[] = [];
-    for (const name of names) {
-        const dir = join(sessionsDir, name);
+    for (const dir of sessionFolders(sessionsDir)) {
         if (!RunStore.exists(dir)) continue;
         try {
             const m = readRunManifest(dir);
-            if (m.schema !== RUN_SCHEMA) continue;
             const store = RunStore.open(dir);
             let counts: ReturnType<RunStore["counts"]>;
             try {

@@ -19,7 +19,8 @@ import { loadTaskFiles } from "../tasks/load.js";
 import type { TaskFormatError } from "../tasks/jsonl.js";
 import type { TaskSet } from "../tasks/types.js";
 import { hashReflector, reflectorChange, roleEndpoints, roleModels, type ReflectorManifest } from "./reflector.js";
-import { runBatch, type BatchSummary, type RunManifest } from "./runner.js";
+import { runBatch, type BatchSummary } from "./runner.js";
+import { RUN_SCHEMA, type RunManifest } from "./runs.js";
 import { RunStore } from "./store.js";
 import { checkTurn1Model, openTurn1Source, type Turn1Source } from "./turn1From.js";
 import type { BatchConfig, BatchEvent } from "./types.js";
@@ -184,7 +185,7 @@ async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
         if (!manifest) {
             manifest = {
-                schema: "reflect-lab/run@1",
+                schema: RUN_SCHEMA,
                 id: basename(runDir),
                 created_at: new Date().toISOString(),
                 config,

@@ -1,7 +1,6 @@
 import type { ItemRecord } from "../engine/types.js";
 import type { TaskSet } from "../tasks/types.js";
-import type { RunManifest } from "./runner.js";
-import { readRunManifest, resolveRun } from "./runs.js";
+import { readRunManifest, resolveRun, type RunManifest } from "./runs.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig } from "./types.js";
 

@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { RunManifest } from "../batch/runner.js";
 import { RunStore, STORE_FILE } from "../batch/store.js";
 import type { ItemRecord } from "../engine/types.js";
 import { SESSIONS_DIR } from "../paths.js";
-import { listBatchRuns, readRunManifest as readBatchManifest, resolveRun, type BatchRunInfo } from "../batch/runs.js";
+import { listBatchRuns, readRunManifest, resolveRun, type BatchRunInfo, type RunManifest } from "../batch/runs.js";
 
 export { listBatchRuns, resolveRun, type BatchRunInfo };
 
@@ -16,16 +15,16 @@ export interface CurateSource {
     store: RunStore;
 }
 
-/** A batch run's manifest, for curation: it must have its sample store (opening one would create it empty). */
-export function readRunManifest(dir: string): RunManifest {
-    const m = readBatchManifest(dir);
+/** A batch run's manifest (runs.ts readRunManifest), if the run also has the sample store curation reads: opening a missing one would create it empty. */
+function curableManifest(dir: string): RunManifest {
+    const m = readRunManifest(dir);
     if (!existsSync(join(dir, STORE_FILE))) throw new Error(`batch run ${m.id} (${dir}) has no ${STORE_FILE}`);
     return m;
 }
 
 export function openSource(ref: string, sessionsDir: string = SESSIONS_DIR): CurateSource {
     const dir = resolveRun(ref, sessionsDir);
-    const manifest = readRunManifest(dir);
+    const manifest = curableManifest(dir);
     return { dir, id: manifest.id, manifest, store: RunStore.open(dir) };
 }
 

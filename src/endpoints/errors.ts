@@ -42,7 +42,7 @@ export interface Failure {
 }
 
 export interface FailureContext {
-    /** What to say about the key on 401/403 (keys.ts keyHint): its source, never its value. */
+    /** What to say about the key on 401/403 (secrets.ts keyHint): its source, never its value. */
     keyHint: string;
     /** Secrets to blank out of server messages besides the registered ones. */
     secrets?: (string | undefined)[];

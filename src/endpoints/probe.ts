@@ -1,6 +1,6 @@
 import { openaiClient } from "./client.js";
 import { classifyFailure, endpointLabel, EndpointError, notChatCompletion, RequestTimeoutError, unexpectedReply } from "./errors.js";
-import { keyHint } from "./keys.js";
+import { keyHint } from "./secrets.js";
 import { Deadline } from "./retry.js";
 import type { Endpoint } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { EndpointStore } from "./store.js";
-import type { Endpoint, EndpointRef, Role } from "./types.js";
+import type { Endpoint, EndpointRef, EndpointRole } from "./types.js";
 
 export interface ResolvedEndpoint {
     endpoint: Endpoint;
@@ -17,7 +17,7 @@ export function resolveEndpoint(name: string, store: EndpointStore = new Endpoin
 }
 
 /** The endpoint assigned to `role`, or null (the local model plays it). */
-export function roleEndpoint(role: Role, store: EndpointStore = new EndpointStore()): ResolvedEndpoint | null {
+export function roleEndpoint(role: EndpointRole, store: EndpointStore = new EndpointStore()): ResolvedEndpoint | null {
     const name = store.roles()[role];
     return name ? resolveEndpoint(name, store) : null;
 }

@@ -2,9 +2,9 @@ import { resolve } from "node:path";
 import type Conf from "conf";
 import { ConfigFileError, confFilePath, openConfFile, quoteValue, shownName, typeName, withFileErrors } from "../configFile.js";
 import { configDir } from "../paths.js";
-import { KeyStore } from "./keys.js";
+import { SecretStore } from "./secrets.js";
 import { registerSecret } from "./redact.js";
-import type { Endpoint, Role, RoleAssignment } from "./types.js";
+import type { Endpoint, EndpointRole, RoleAssignment } from "./types.js";
 import { ROLES } from "./types.js";
 import { endpointFrom, isRole, storedEndpointProblem, validateEndpoint } from "./validate.js";
 
@@ -18,21 +18,21 @@ const ENDPOINTS_FIX = "repair it by hand, or move it away to start with no endpo
 
 /**
  * The user's endpoints and role assignments, persisted with `conf` beside the settings
- * (REFLECT_LAB_CONFIG_DIR or the user's config dir) in endpoints.json; keys live in KeyStore's
+ * (REFLECT_LAB_CONFIG_DIR or the user's config dir) in endpoints.json; keys live in SecretStore's
  * separate 0600 file.
  */
 export class EndpointStore {
     readonly path: string;
     private readonly dir: string;
     private confFile: Conf<StoredEndpoints> | null = null;
-    private readonly keys: KeyStore;
+    private readonly keys: SecretStore;
 
     /** Reads nothing until asked: a broken endpoints.json only fails commands that use endpoints. */
     constructor(opts: { cwd?: string } = {}) {
         const cwd = opts.cwd ?? process.env.REFLECT_LAB_CONFIG_DIR;
         this.dir = cwd ? resolve(cwd) : configDir();
         this.path = confFilePath(this.dir, "endpoints");
-        this.keys = new KeyStore(this.dir);
+        this.keys = new SecretStore(this.dir);
     }
 
     private get conf(): Conf<StoredEndpoints> {
@@ -115,7 +115,7 @@ export class EndpointStore {
     }
 
     /** Gives `role` to the endpoint `name`, or back to the local model (null). */
-    assign(role: Role, name: string | null): void {
+    assign(role: EndpointRole, name: string | null): void {
         if (!isRole(role)) throw new Error(`unknown role "${role}"; roles: ${ROLES.join(", ")}`);
         if (name !== null && !this.get(name)) throw new Error(`no endpoint named "${name}"`);
         const roles = this.rawRoles();

@@ -1,7 +1,7 @@
 /**
  * OpenAI-compatible endpoints (vLLM, llama-server, Ollama, hosted APIs) and the roles they play.
  * The API key is never part of an Endpoint value that gets written anywhere: it is read from an
- * environment variable (`apiKeyEnv`) or from the secret store at request time (see keys.ts).
+ * environment variable (`apiKeyEnv`) or from the secret store at request time (see secrets.ts).
  */
 export interface Endpoint {
     /** The user's name for it: "vllm", "local-server", "gpt-4o". */
@@ -26,9 +26,9 @@ export interface Endpoint {
 }
 
 /** Who does what. Absent = the local model (node-llama-cpp) for generator/reflector; no teacher. */
-export type Role = "generator" | "reflector" | "verifier" | "teacher";
-export const ROLES: readonly Role[] = ["generator", "reflector", "verifier", "teacher"];
-export type RoleAssignment = Partial<Record<Role, string>>;
+export type EndpointRole = "generator" | "reflector" | "verifier" | "teacher";
+export const ROLES: readonly EndpointRole[] = ["generator", "reflector", "verifier", "teacher"];
+export type RoleAssignment = Partial<Record<EndpointRole, string>>;
 
 export const ENDPOINT_DEFAULTS = { concurrency: 4, timeoutMs: 120_000, maxRetries: 8 } as const;
 

@@ -1,4 +1,4 @@
-import { ENDPOINT_DEFAULTS, ROLES, type Endpoint, type Role } from "./types.js";
+import { ENDPOINT_DEFAULTS, ROLES, type Endpoint, type EndpointRole } from "./types.js";
 
 export const ENDPOINT_NAME = /^[a-z0-9._-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -47,7 +47,7 @@ export function validateBaseURL(url: string): string | null {
 /** A trailing slash would double in `${baseURL}/models`. */
 export const normalizeBaseURL = (url: string): string => url.trim().replace(/\/+$/, "");
 
-export function isRole(r: string): r is Role {
+export function isRole(r: string): r is EndpointRole {
     return (ROLES as readonly string[]).includes(r);
 }
 

@@ -98,6 +98,17 @@ export class ReflectionLoop {
         this.instructionKey = this.deps.pool.get(key).key;
     }
 
+    /**
+     * Changes the sampler from the next generation on (a running one keeps its own). The seed is left
+     * out: it is the base every step's seed derives from, so changing it mid-question would break the
+     * record's reproducibility. Each step records the sampler it used; the record's config keeps the
+     * one the loop started with. The config object is replaced, not mutated: forks may share it.
+     */
+    setSampler(partial: Partial<Omit<SamplerSettings, "seed">>): void {
+        const { seed: _seed, ...rest } = partial as Partial<SamplerSettings>;
+        (this as { config: LoopConfig }).config = { ...this.config, sampler: { ...this.config.sampler, ...rest } };
+    }
+
     /** What `next()` would do now, for the UI. */
     get nextPhase(): LoopPhase {
         const s = this.state;

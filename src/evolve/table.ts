@@ -24,6 +24,7 @@ export interface RoundRow {
     n: number;
     acc1: number | null;
     acc2: number | null;
+    /** Δ(t1,t2) = Acc@t2 − Acc@t1, beside acc2 (the run's delta12, whatever its maxTurns). */
     delta: number | null;
     ci1: [number, number] | null;
     ci2: [number, number] | null;
@@ -47,7 +48,7 @@ function evalRow(round: number, label: string, dir: string, extra: Partial<Round
     const r = reportRun(dir);
     const m = r.metrics.overall;
     const row: RoundRow = { ...empty, done: r.progress.done, items: r.progress.items, n: m.n };
-    if (m.n) Object.assign(row, { acc1: m.accByTurn[0] ?? null, acc2: m.accByTurn[1] ?? m.accByTurn[0] ?? null, delta: m.delta, ci1: m.ciByTurn[0] ?? null, ci2: m.ciByTurn[1] ?? m.ciByTurn[0] ?? null, deltaCi: m.flips.correctToIncorrect === 0 && m.delta >= 0 ? wilson(m.delta, m.n) : null });
+    if (m.n) Object.assign(row, { acc1: m.accByTurn[0] ?? null, acc2: m.accByTurn[1] ?? m.accByTurn[0] ?? null, delta: m.delta12, ci1: m.ciByTurn[0] ?? null, ci2: m.ciByTurn[1] ?? m.ciByTurn[0] ?? null, deltaCi: m.flips.correctToIncorrect === 0 && m.delta12 >= 0 ? wilson(m.delta12, m.n) : null });
     if (baseDir && m.n && RunStore.exists(baseDir)) row.paired = pairedAgainst(baseDir, dir);
     return row;
 }

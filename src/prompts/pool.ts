@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { KEY_FORMAT, parseInstructionSpec, STAGE_SIZES } from "./instructionSpec.js";
 
-/** Stage sizes of the ReflectEvo instruction pool: verify (2) x diagnose (8) x plan (2). */
-export const STAGE_SIZES = [2, 8, 2] as const;
+export { STAGE_SIZES };
 
 export interface Instruction {
     /** "a-b-c", e.g. "1-3-2". */
@@ -12,9 +12,14 @@ export interface Instruction {
     stages: [string, string, string];
 }
 
+/**
+ * Which instruction each reflection of the lab (and `ask`) follows: one per reflection. `random`
+ * draws one key per reflection; `random` with a count draws that many keys once (seeded) and takes
+ * them in turn, so N reflections use each of them once, as a batch run would.
+ */
 export type InstructionSelection =
     | { kind: "fixed"; key: string }
-    | { kind: "random" }
+    | { kind: "random"; count?: number }
     | { kind: "round-robin" }
     | { kind: "subset"; keys: string[] };
 
@@ -33,7 +38,7 @@ export class InstructionPool {
 
     get(key: string): Instruction {
         const found = this.byKey.get(key);
-        if (!found) throw new Error(`unknown instruction key "${key}": keys are a-b-c with a in 1-2, b in 1-8, c in 1-2 (e.g. 1-3-2)`);
+        if (!found) throw new Error(`unknown instruction key "${key}": ${KEY_FORMAT}`);
         return found;
     }
 
@@ -57,8 +62,20 @@ export class InstructionPool {
             case "subset":
                 return this.get(sel.keys[index % sel.keys.length]!);
             case "random":
-                return this.instructions[mix(seed, index) % this.instructions.length]!;
+                if (sel.count === undefined) return this.instructions[mix(seed, index) % this.instructions.length]!;
+                return this.get(this.drawn(sel.count, seed)[index % sel.count]!);
         }
+    }
+
+    /** `count` distinct keys, a seeded partial Fisher-Yates shuffle: the same for the same seed. */
+    private drawn(count: number, seed: number): string[] {
+        const a = [...this.keys];
+        const n = Math.min(count, a.length);
+        for (let i = 0; i < n; i++) {
+            const j = i + (mix(seed ^ 0x5bd1e995, i) % (a.length - i));
+            [a[i], a[j]] = [a[j]!, a[i]!];
+        }
+        return a.slice(0, n);
     }
 }
 
@@ -71,13 +88,22 @@ function mix(seed: number, index: number): number {
     return x >>> 0;
 }
 
+/**
+ * The lab's selection from the one `--instructions` grammar (instructionSpec.ts). One instruction
+ * per reflection: a key list is taken in turn; `random:N` draws N keys and takes them in turn;
+ * `all` is every key in turn (round-robin), the lab's way of using all of them.
+ */
 export function parseSelection(spec: string): InstructionSelection {
-    if (spec === "random") return { kind: "random" };
-    if (spec === "round-robin") return { kind: "round-robin" };
-    if (spec.startsWith("fixed:")) return { kind: "fixed", key: spec.slice(6) };
-    if (spec.startsWith("subset:")) return { kind: "subset", keys: spec.slice(7).split(",").filter(Boolean) };
-    if (/^\d-\d-\d$/.test(spec)) return { kind: "fixed", key: spec };
-    throw new Error(`bad instruction selection "${spec}": use fixed:1-3-2, random, round-robin or subset:1-1-1,2-5-2`);
+    const s = parseInstructionSpec(spec);
+    switch (s.kind) {
+        case "keys":
+            return s.keys.length === 1 ? { kind: "fixed", key: s.keys[0]! } : { kind: "subset", keys: s.keys };
+        case "random":
+            return s.count === null ? { kind: "random" } : { kind: "random", count: s.count };
+        case "round-robin":
+        case "all":
+            return { kind: "round-robin" };
+    }
 }
 
 export function formatSelection(sel: InstructionSelection): string {
@@ -86,6 +112,8 @@ export function formatSelection(sel: InstructionSelection): string {
             return `fixed:${sel.key}`;
         case "subset":
             return `subset:${sel.keys.join(",")}`;
+        case "random":
+            return sel.count === undefined ? "random" : `random:${sel.count}`;
         default:
             return sel.kind;
     }

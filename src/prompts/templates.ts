@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTests } from "../tasks/importers/common.js";
-import { listsOptions } from "../tasks/options.js";
+import { letterOf, listsOptions } from "../tasks/options.js";
 import type { TaskFamily, TaskItem } from "../tasks/types.js";
 
 export type TurnTemplateName = "answer" | "reflect" | "correct" | "retry" | "self-verify";
@@ -34,7 +34,7 @@ export class TurnTemplates {
 
 export function formatChoices(choices: string[] | null): string {
     if (!choices || choices.length === 0) return "";
-    return "\n\n" + choices.map((c, i) => `${String.fromCharCode(65 + i)}. ${c}`).join("\n");
+    return "\n\n" + choices.map((c, i) => `${letterOf(i)}. ${c}`).join("\n");
 }
 
 export function loadTurnTemplates(promptsDir: string): TurnTemplates {

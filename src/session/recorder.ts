@@ -4,8 +4,11 @@ import { join } from "node:path";
 import type { EngineEvent } from "../engine/types.js";
 import { ensureDir } from "../fsDirs.js";
 
+export const SESSION_SCHEMA = "reflect-lab/session@1";
+
+/** A lab, ask or teach session's manifest.json (a batch run's is RunManifest, src/batch/runs.ts). */
 export interface SessionManifest {
-    schema: "reflect-lab/session@1";
+    schema: typeof SESSION_SCHEMA;
     id: string;
     kind: "lab" | "ask" | "teach";
     created_at: string;

@@ -2,7 +2,7 @@ import { readTaskText } from "./readText.js";
 import { basename, extname } from "node:path";
 import { TaskFormatError } from "./formatError.js";
 import { namespaceIds } from "./ids.js";
-import { inlineChoices, stripListedOptions, stripOptionLabels } from "./options.js";
+import { inlineChoices, letterOf, stripListedOptions, stripOptionLabels } from "./options.js";
 import type { TaskFamily, TaskItem, TaskSet } from "./types.js";
 
 // Defined on its own (readText.ts raises it too); exported here, where importers have always found it.
@@ -54,7 +54,6 @@ export function answerIndexFromAnswer(answer: string, choices: string[]): number
     return matches.length === 1 ? matches[0]! : null;
 }
 
-const letterOf = (i: number): string => String.fromCharCode(65 + i);
 const describe = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "string" ? `"${v.length > 40 ? v.slice(0, 40) + "..." : v}"` : typeof v === "object" ? "an object" : String(v));
 
 /** Validates one parsed line into a TaskItem; throws TaskFormatError. */

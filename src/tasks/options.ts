@@ -1,7 +1,8 @@
 // Option labels and option lists written inside a question ("...\nA. foo\nB. bar"), as in the
 // LogiQA and BIG-bench files of the ReflectEvo release, whose `question` carries the options.
 
-const letterOf = (i: number): string => String.fromCharCode(65 + i);
+/** The label of the option at position i: "A" for 0 (the one letterOf every module uses). */
+export const letterOf = (i: number): string => String.fromCharCode(65 + i);
 
 interface Label {
     /** The option text after the label. */

@@ -1,5 +1,6 @@
 import type { EngineEvent, ItemRecord, StepKind, StepRecord } from "../engine/types.js";
 import { startLoop, type Lab } from "../lab.js";
+import { letterOf } from "../tasks/options.js";
 import type { TaskFamily, TaskItem } from "../tasks/types.js";
 import type { Walkthrough } from "./types.js";
 import { buildWalkthrough, type TeachKit } from "./walkthrough.js";
@@ -32,8 +33,8 @@ export function typedItem(q: { question: string; answer: string; family: TaskFam
         if (choices.length < 2) throw new Error("a multiple-choice question needs at least two choices");
         const letter = /^[A-Za-z]$/.test(answer) ? answer.toUpperCase().charCodeAt(0) - 65 : -1;
         answerIndex = letter >= 0 && letter < choices.length ? letter : choices.findIndex((c) => c.trim().toLowerCase() === answer.toLowerCase());
-        if (answerIndex < 0) throw new Error(`the expected answer "${answer}" is neither a choice letter (A-${String.fromCharCode(64 + choices.length)}) nor one of the choices`);
-        gold = String.fromCharCode(65 + answerIndex);
+        if (answerIndex < 0) throw new Error(`the expected answer "${answer}" is neither a choice letter (A-${letterOf(choices.length - 1)}) nor one of the choices`);
+        gold = letterOf(answerIndex);
     }
     // A code question's expected answer is its tests: assert lines, one per line.
     const tests = q.family === "code" ? answer.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("assert")) : null;

@@ -1,6 +1,7 @@
 import type { ItemRecord, StepRecord } from "../engine/types.js";
 import type { InstructionPool } from "../prompts/pool.js";
 import type { TaskFamily } from "../tasks/types.js";
+import { verdictParts } from "../verify/line.js";
 import { alignReflection } from "./align.js";
 import type { Captions, CaptionVars } from "./captions.js";
 import { namedError } from "./namedError.js";
@@ -36,16 +37,16 @@ export function instructionWords(stages: [string, string, string]): Pick<Caption
 
 function stageVerdict(step: StepRecord): StageVerdict {
     const v = step.verdict!;
-    const out: StageVerdict = { correct: v.correct, extracted: v.extracted, reason: v.reason, mode: v.mode };
+    // The reason as every screen shows it: what was read, by which rule, against which gold.
+    const out: StageVerdict = { correct: v.correct, extracted: v.extracted, reason: verdictParts(v).body, mode: v.mode };
     if (step.oracle_verdict && v.mode !== "oracle") out.oracleCorrect = step.oracle_verdict.correct;
     return out;
 }
 
 function verdictText(v: StageVerdict): string {
     const said = v.correct ? "correct" : "incorrect";
-    const read = v.extracted === null ? "no final answer could be read" : `answer read: ${v.extracted}`;
     const truth = v.oracleCorrect === undefined ? "" : ` · ground truth: ${v.oracleCorrect ? "correct" : "incorrect"}`;
-    return `${said.toUpperCase()} · ${read}${truth}\n${v.reason}`;
+    return `${said.toUpperCase()}${v.mode === "oracle" ? "" : ` (${v.mode} verifier)`}${truth}\n${v.reason}`;
 }
 
 /**

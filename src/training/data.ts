@@ -1,7 +1,8 @@
 // Curated folders (`reflect-lab curate --out`) and which of their files each training setting reads.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CURATED_FILES } from "../curate/types.js";
+import { sessionFolders } from "../sessionFolders.js";
 import type { TrainingSetting } from "./types.js";
 
 /** The curated file names (without .train.jsonl / .eval.jsonl) a setting trains on. */
@@ -20,17 +21,10 @@ export interface CuratedFolder {
 
 /** Folders directly under `sessionsDir` that hold a curation.json, newest first. */
 export function listCuratedFolders(sessionsDir: string): CuratedFolder[] {
-    let names: string[];
-    try {
-        names = readdirSync(sessionsDir);
-    } catch {
-        return [];
-    }
     const out: CuratedFolder[] = [];
-    for (const name of names) {
-        const dir = join(sessionsDir, name);
+    for (const dir of sessionFolders(sessionsDir)) {
         try {
-            if (existsSync(join(dir, "curation.json"))) out.push({ dir, name, mtimeMs: statSync(join(dir, "curation.json")).mtimeMs });
+            if (existsSync(join(dir, "curation.json"))) out.push({ dir, name: basename(dir), mtimeMs: statSync(join(dir, "curation.json")).mtimeMs });
         } catch {
             // Vanished while listing.
         }

@@ -1,7 +1,8 @@
 // Plain-text lines for the headless `reflect-lab train`: one per trainer event, and the final summary.
-import { formatDuration } from "../batch/progress.js";
+import { formatDuration } from "../duration.js";
 import { currentStage, type TrainingProgress } from "./progress.js";
 import type { TrainerEvent, TrainingOutcome } from "./types.js";
+import { describeResumePoint, resumePoint } from "./checkpoints.js";
 
 export const fmtLoss = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : x.toFixed(4));
 export const fmtLr = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : x.toExponential(1).replace("e+", "e"));
@@ -43,7 +44,11 @@ export function progressLine(p: TrainingProgress): string {
 }
 
 /** How to continue a run that did not finish. */
-export const resumeHint = (out: string): string => `resume with: reflect-lab train --resume ${out}`;
+/** What `train --resume` would do for `out`: continue from its checkpoint, or (none saved yet) run the stored request again from the start. */
+export const resumeHint = (out: string): string => {
+    const point = resumePoint(out);
+    return point ? `resume with: reflect-lab train --resume ${out} (continues ${describeResumePoint(point)})` : `no checkpoint was saved yet: reflect-lab train --resume ${out} starts it over`;
+};
 
 /** The closing lines: artifacts and result on success; reason, last lines and the resume command otherwise. */
 export function summaryLines(o: TrainingOutcome, p: TrainingProgress): string[] {

@@ -1,10 +1,11 @@
 // Training run folders under the sessions dir: what each asked for, how far it got, how it ended.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { folderStamp } from "../paths.js";
 import { basename, join } from "node:path";
 import { runFiles } from "./files.js";
 import { readStoredRequest } from "./launcher.js";
 import { groupAlive } from "./processGroup.js";
+import { sessionFolders } from "../sessionFolders.js";
 import { asTrainerEvent, currentStage, emptyProgress, last, reduceProgress, type TrainingProgress } from "./progress.js";
 import type { TrainingOutcome, TrainingRequest, TrainingResult, TrainingRunStatus, TrainingSetting } from "./types.js";
 
@@ -120,18 +121,11 @@ export function readTrainingRun(dir: string): TrainingRunListing | null {
 
 /** Training runs under `sessionsDir` (train-* folders, or any folder with a training request.json), newest first. */
 export function listTrainingRuns(sessionsDir: string): TrainingRunListing[] {
-    let names: string[];
-    try {
-        names = readdirSync(sessionsDir);
-    } catch {
-        return [];
-    }
     const runs: { run: TrainingRunListing; t: number }[] = [];
-    for (const name of names) {
-        const dir = join(sessionsDir, name);
+    for (const dir of sessionFolders(sessionsDir)) {
         try {
             if (!statSync(dir).isDirectory()) continue;
-            if (!name.startsWith("train-") && !existsSync(runFiles(dir).request)) continue;
+            if (!basename(dir).startsWith("train-") && !existsSync(runFiles(dir).request)) continue;
             const run = readTrainingRun(dir);
             if (run) runs.push({ run, t: run.launchedAt ? Date.parse(run.launchedAt) : statSync(dir).mtimeMs });
         } catch {

@@ -227,7 +227,7 @@ export async function verifyMath(output: string, gold: string, opts: MathOptions
     const item = marked && marked.rule !== "boxed" ? listOrStep(marked.value) : null;
     if (marked && item) {
         const none = { extracted: null, rule: "none" };
-        return { correct: false, ...none, reason: reasonLine(none, g, `no final answer: the ${marked.rule} ${shown(marked.value)} is ${item}`) };
+        return { correct: false, ...none, reason: reasonLine(none, g, `the ${marked.rule} ${shown(marked.value)} is ${item}`) };
     }
     let extracted: string;
     let rule: string;
@@ -241,7 +241,7 @@ export async function verifyMath(output: string, gold: string, opts: MathOptions
         const fe = finalExpression(output);
         if (fe.value === null || fe.value === "") {
             const none = { extracted: null, rule: "none" };
-            return { correct: false, ...none, reason: reasonLine(none, g, `no final answer: ${fe.why ?? "nothing to read"}`) };
+            return { correct: false, ...none, reason: reasonLine(none, g, fe.why ?? "no final answer") };
         }
         extracted = fe.value;
         rule = "final expression";
@@ -257,24 +257,25 @@ export async function verifyMath(output: string, gold: string, opts: MathOptions
     if (answer !== extracted) details.compared = answer;
     if (distinct) details.values = values;
     if (r.error) details.error = r.error;
-    if (r.error === "timed out") return { correct: false, ...got, reason: reasonLine(got, g, "timed out"), details };
+    // The answer as written, with the part compared when it differs; never sympy's reading of it.
+    const line = (why: string) => reasonLine(got, g, why, answer !== extracted ? { as: answer } : {});
+    if (r.error === "timed out") return { correct: false, ...got, reason: line("the equivalence check timed out"), details };
     if (r.correct === undefined) {
-        return { correct: false, ...got, reason: reasonLine(got, g, `math verifier unavailable: ${r.error ?? "no reply"}`), details };
+        return { correct: false, ...got, reason: line(`math verifier unavailable: ${r.error ?? "no reply"}`), details };
     }
     if (r.ambiguous) {
         const none = { extracted: null, rule: "ambiguous" };
-        const named = distinct ? `names several values (${values.join("; ")})` : "names several values";
         return {
             correct: false,
             ...none,
-            reason: reasonLine(none, g, `${shown(extracted)} by ${rule} ${named}; the gold is one value`),
+            reason: reasonLine(none, g, `ambiguous: ${shown(extracted)} (${rule}) names several values`),
             details: { ...details, candidate: extracted, candidateRule: rule }
         };
     }
     let why: string;
     if (r.correct) why = "equivalent";
-    else if (r.gold_parsed === null && /gold/.test(r.error ?? "")) why = "could not parse the gold answer";
-    else if (r.answer_parsed === null || /could not parse/.test(r.error ?? "")) why = `could not parse ${shown(answer)}`;
+    else if (r.gold_parsed === null && /gold/.test(r.error ?? "")) why = "the gold is not readable as math";
+    else if (r.answer_parsed === null || /could not parse/.test(r.error ?? "")) why = "not readable as math";
     else why = r.gold_compound && !distinct ? "not equivalent (the gold has several values)" : "not equivalent";
-    return { correct: r.correct, ...got, reason: reasonLine(got, g, why), details };
+    return { correct: r.correct, ...got, reason: line(why), details };
 }

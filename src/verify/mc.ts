@@ -4,8 +4,8 @@
 import { markedAnswer } from "./extract.js";
 import { reasonLine, shown } from "./line.js";
 import type { Verdict } from "./types.js";
+import { letterOf } from "../tasks/options.js";
 
-export const letterOf = (i: number): string => String.fromCharCode(65 + i);
 
 /** Lowercase, punctuation and extra whitespace removed: for comparing option texts. */
 export function normaliseOption(s: string): string {
@@ -181,6 +181,15 @@ const WHERE: Record<string, string> = {
 };
 const whereText = (w: string): string => WHERE[w] ?? w;
 
+/** Why several letters are no answer: "names options A, B", "lists options A, B, C", "negates option B". */
+function ambiguity(p: Pick): string {
+    const [first, second] = p.letters;
+    if (p.negated && p.letters.length === 1) return `negates option ${first}`;
+    if (p.how === "a list of options") return `lists options ${p.letters.join(", ")}`;
+    if (p.how.endsWith("a different option's text")) return `names option ${first} with the text of option ${second}`;
+    return `names options ${p.letters.join(", ")}`;
+}
+
 export interface MCOptions {
     /** The generation stopped at maxTokens: without a final-answer marker it has no answer. */
     truncated?: boolean;
@@ -198,15 +207,14 @@ export function verifyMC(output: string, choices: string[], goldIndex: number, o
     const { letters, how, negated } = found.pick;
     if (letters.length === 0) {
         const none = { extracted: null, rule: "none" };
-        return { correct: false, ...none, reason: reasonLine(none, gold, `no option letter (${range}) or option text in ${shown(found.source)} from ${whereText(found.where)}`) };
+        return { correct: false, ...none, reason: reasonLine(none, gold, `no option letter (${range}) or option text in ${whereText(found.where)} ${shown(found.source)}`) };
     }
     if (letters.length > 1 || negated) {
         const none = { extracted: null, rule: "ambiguous" };
-        const why = negated && letters.length === 1 ? `negates option ${letters[0]}` : `names options ${letters.join(", ")}${how === "a list of options" ? " (a list of options)" : ""}`;
         return {
             correct: false,
             ...none,
-            reason: reasonLine(none, gold, `ambiguous: ${shown(found.source)} from ${whereText(found.where)} ${why}`),
+            reason: reasonLine(none, gold, `ambiguous: ${ambiguity(found.pick)}`),
             details: { letters, candidate: found.source, candidateRule: found.where }
         };
     }
@@ -216,7 +224,7 @@ export function verifyMC(output: string, choices: string[], goldIndex: number, o
     return {
         correct: idx === goldIndex,
         ...got,
-        reason: reasonLine(got, gold, `${letter} (${text(idx)}), read from ${whereText(found.where)}`),
+        reason: reasonLine(got, gold, ""),
         details: { letter, goldLetter: letterOf(goldIndex), where: found.where }
     };
 }

@@ -93,11 +93,11 @@ export function verifyText(output: string, gold: string | string[], opts: TextOp
     const extracted = marked?.value ?? lastLine(output);
     if (extracted === null || extracted === "") {
         const none = { extracted: null, rule: "none" };
-        return { correct: false, ...none, reason: reasonLine(none, goldShown, "no answer found in the output"), details: { em: false, f1: 0 } };
+        return { correct: false, ...none, reason: reasonLine(none, goldShown, "no answer in the output"), details: { em: false, f1: 0 } };
     }
     const got = { extracted, rule: marked?.rule ?? "last line" };
     if (golds.length === 0) {
-        return { correct: false, ...got, reason: reasonLine(got, null, "the task has no gold answer"), details: { em: false, f1: 0 } };
+        return { correct: false, ...got, reason: reasonLine(got, null, "no gold answer to compare with"), details: { em: false, f1: 0 } };
     }
     let best: { em: boolean; f1: number; hedge?: boolean; gold: string } = { em: false, f1: -1, gold: golds[0]! };
     for (const g of golds) {

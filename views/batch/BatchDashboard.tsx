@@ -1,21 +1,27 @@
-import { Box, Text, useInput, useStdout } from "ink";
-import { useMemo, useState } from "react";
+import { Box, Text } from "ink";
+import { useMemo } from "react";
 import { errorTypeBreakdown, type ErrorTypeBreakdown } from "../../src/teacher/breakdown.js";
 import { useStore } from "zustand";
 import { HelpOverlay } from "../HelpOverlay.js";
-import { helpBarItems, matchKey } from "../keymap.js";
+import { helpBarItems } from "../keymap.js";
 import { HelpBar } from "../HelpBar.js";
+import { useTerminalSize, WIDE_TERMINAL_SIZE } from "../useTerminalSize.js";
 import { useCpuContention } from "../useCpuContention.js";
 import { theme } from "../theme.js";
 import { AccuracyChart } from "./AccuracyChart.js";
+import { dashboardLayout } from "./dashboardLayout.js";
 import { ErrorTypesPanel } from "./ErrorTypesPanel.js";
-import { FinishedLine } from "./FinishedLine.js";
+import { FinishedList } from "./FinishedList.js";
 import { FinishedLog } from "./FinishedLog.js";
+import { FlipsLine } from "./FlipsLine.js";
+import type { ItemDetail } from "./itemDetail.js";
+import { ItemView } from "./ItemView.js";
 import { MetricsPanel } from "./MetricsPanel.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { SlotsPanel } from "./SlotsPanel.js";
 import { StateLine } from "./StateLine.js";
-import type { BatchStore } from "./store.js";
+import type { BatchStore, FinishedLine } from "./store.js";
+import { useDashboardKeys } from "./useDashboardKeys.js";
 
 export interface BatchDashboardProps {
     store: BatchStore;
@@ -35,6 +41,8 @@ export interface BatchDashboardProps {
      * ended, since tags are made afterwards by `reflect-lab tag-errors`; null hides the panel.
      */
     errorTypes?: ErrorTypeBreakdown | null;
+    /** Reads a finished item for the item view; default from the run store. */
+    loadItem?: (runDir: string, line: FinishedLine) => ItemDetail;
 }
 
 /** Tags of an ended run, or null; a broken or locked teacher.sqlite must not take the dashboard down. */
@@ -47,52 +55,45 @@ function storedErrorTypes(runDir: string | null, ended: boolean): ErrorTypeBreak
     }
 }
 
-/** Lines the dashboard takes besides the slot rows, task rows and recent items (title, bars, chart, footers). */
-const FIXED_ROWS = 14;
-
-/** The live batch dashboard: progress, slots, metrics, chart, state; finished items above. */
-export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true, errorTypes }: BatchDashboardProps) {
+/** The live batch dashboard: progress, slots, metrics, flips, chart, state; finished items above or in the live region, openable. */
+export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true, errorTypes, loadItem }: BatchDashboardProps) {
     const contention = useCpuContention();
     const s = useStore(store);
-    const [help, setHelp] = useState(false);
-    const { stdout } = useStdout();
+    const view = useDashboardKeys({ store, onStop, onBack, onQuit, loadItem });
+    const term = useTerminalSize({ fallback: WIDE_TERMINAL_SIZE });
     const ended = s.status === "done";
     const stored = useMemo(() => (errorTypes === undefined ? storedErrorTypes(s.runDir, ended) : null), [errorTypes, s.runDir, ended]);
     const tags = errorTypes ?? stored;
-
-    useInput((input, key) => {
-        const b = matchKey("batch", input, key);
-        if (!b) return;
-        const st = store.getState();
-        if (b.id === "help") setHelp((h) => !h);
-        else if (b.id === "back") {
-            if (help) setHelp(false);
-            else if (st.status === "done") onBack?.();
-        } else if (b.id === "batchStop") {
-            if (st.status === "done") onQuit?.();
-            else if (st.status !== "stopping") onStop?.();
-        }
+    const bar = helpBarItems("batch").filter((i) => {
+        if (i.id === "back") return (ended && onBack) || view.open || view.selected !== null;
+        if (i.id === "batchStop") return !ended || onQuit;
+        if (i.id === "batchOpen") return !view.open && view.selected !== null;
+        if (i.id === "batchUp") return view.open ? view.open.detail.chains.length > 1 : s.recent.length > 0;
+        return true;
     });
+    const barLabel = (it: (typeof bar)[number]) => (it.id === "batchStop" && ended ? "quit" : it.id === "batchUp" && view.open ? "chain" : it.label);
 
-    // Keep the live region within the terminal: the slot list and the task table share what is left.
-    const rows = stdout?.rows || 40;
-    const tasks = Object.keys(s.report.perTask).length;
-    const recentWanted = staticLog ? 0 : Math.min(5, s.log.length);
-    // The error-type panel takes a title, a head and one row per task (and overall), within what is left.
-    const tagTasks = tags ? Object.keys(tags.perTask).length : 0;
-    const tagRows = tags ? Math.max(1, Math.min(tagTasks, Math.floor((rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted) / 3))) : 0;
-    const tagExtra = tags ? 3 + tagRows + (tagTasks > 1 ? 1 : 0) : 0;
-    const spare = Math.max(4, rows - FIXED_ROWS - s.maxTurns * 2 - recentWanted - tagExtra);
-    const slotRows = Math.max(2, Math.min(s.slots.length, Math.ceil(spare / 2)));
-    const taskRows = Math.max(1, Math.min(tasks, spare - slotRows));
-    const recent = recentWanted ? s.log.slice(-recentWanted) : [];
-    const bar = helpBarItems("batch").filter((i) => (i.id === "back" ? ended && onBack : i.id === "batchStop" ? !ended || onQuit : true));
-
+    const selecting = view.selected !== null;
+    const stateLines = (s.status === "stopping" || s.state ? 1 : 0) + (s.lastError ? 1 : 0);
+    const L = dashboardLayout({
+        rows: term.rows,
+        maxTurns: s.maxTurns,
+        slots: s.slots.length && !ended ? s.slots.length : 0,
+        tasks: Object.keys(s.report.perTask).length,
+        tagTasks: tags ? Object.keys(tags.perTask).length : null,
+        recent: staticLog && !selecting ? 0 : Math.min(5, s.recent.length),
+        selecting,
+        contention: Boolean(contention && !ended),
+        stateLines
+    });
     return (
         <Box flexDirection="column">
             {staticLog ? <FinishedLog log={s.log} chunk={s.logChunk} maxTurns={s.maxTurns} /> : null}
-            {help ? (
-                <HelpOverlay />
+            {view.help ? (
+                <HelpOverlay from="batch" />
+            ) : view.open ? (
+                // The frame takes the rows the help bar leaves.
+                <ItemView detail={view.open.detail} chain={view.open.chain} width={term.columns} rows={term.rows - 1} />
             ) : (
                 <Box flexDirection="column" borderStyle="round" borderColor={ended ? theme.muted : theme.accent} paddingX={1}>
                     <Text wrap="truncate-end">
@@ -103,39 +104,44 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                             {s.runDir ? ` · ${s.runDir}` : ""}
                         </Text>
                     </Text>
-                    {contention && !ended ? <Text color={theme.warn}>⚠ {contention}</Text> : null}
-                    <Text color={ended ? (s.interrupted ? theme.warn : theme.ok) : theme.accent}>
+                    {contention && !ended ? (
+                        <Text color={theme.warn} wrap="truncate-end">
+                            ⚠ {contention}
+                        </Text>
+                    ) : null}
+                    <Text color={ended ? (s.interrupted ? theme.warn : theme.ok) : theme.accent} wrap="truncate-end">
                         {s.status === "done" ? (s.interrupted ? "■ stopped" : "● done") : s.status === "starting" ? "… starting" : s.status === "stopping" ? "… stopping" : "▶ running"}
                         {s.alreadyDone ? <Text color={theme.muted}> · resumed: {s.alreadyDone} already done</Text> : null}
                     </Text>
-                    <ProgressBar done={s.done} total={s.total} errors={s.errors} itemsPerSecond={s.itemsPerSecond} tokensPerSecond={s.tokensPerSecond} eta={s.eta} elapsed={s.elapsed} />
-                    {s.slots.length && !ended ? (
+                    <ProgressBar done={s.done} total={s.total} errors={s.errors} itemsPerSecond={s.itemsPerSecond} tokensPerSecond={s.tokensPerSecond} eta={s.eta} elapsed={s.elapsed} width={Math.min(30, term.columns - 40)} />
+                    {L.slotRows ? (
                         <Box marginTop={1}>
-                            <SlotsPanel slots={s.slots} maxRows={slotRows} />
+                            <SlotsPanel slots={s.slots} maxRows={L.slotRows} />
                         </Box>
                     ) : null}
                     <Box marginTop={1} flexDirection="column">
-                        <MetricsPanel report={s.report} verifier={s.verifier} maxRows={taskRows} />
+                        <MetricsPanel report={s.report} verifier={s.verifier} maxRows={L.taskRows} width={Math.max(40, term.columns - 4)} />
+                        <FlipsLine report={s.report} width={term.columns - 4} />
                     </Box>
-                    <Box marginTop={1}>
-                        <AccuracyChart accByTurn={s.report.overall.accByTurn} ciByTurn={s.report.overall.ciByTurn} />
-                    </Box>
-                    {tags ? (
-                        <Box marginTop={1} flexDirection="column">
-                            <ErrorTypesPanel breakdown={tags} maxRows={tagRows} />
+                    {L.chart ? (
+                        <Box marginTop={1}>
+                            <AccuracyChart accByTurn={s.report.overall.accByTurn} ciByTurn={s.report.overall.ciByTurn} />
                         </Box>
                     ) : null}
-                    {recent.length ? (
+                    {tags && L.tagRows ? (
                         <Box marginTop={1} flexDirection="column">
-                            {recent.map((l) => (
-                                <FinishedLine key={l.key} line={l} maxTurns={s.maxTurns} />
-                            ))}
+                            <ErrorTypesPanel breakdown={tags} maxRows={L.tagRows} width={term.columns - 4} />
+                        </Box>
+                    ) : null}
+                    {L.recentRows ? (
+                        <Box marginTop={1} flexDirection="column">
+                            <FinishedList lines={s.recent} selected={view.selected} rows={L.recentRows} maxTurns={s.maxTurns} />
                         </Box>
                     ) : null}
                     <StateLine status={s.status} state={s.state} lastError={s.lastError} />
                 </Box>
             )}
-            <HelpBar screen="batch" items={bar} label={(it) => (it.id === "batchStop" && ended ? "quit" : it.label)} />
+            {view.help ? null : <HelpBar screen="batch" items={bar} label={barLabel} />}
         </Box>
     );
 }

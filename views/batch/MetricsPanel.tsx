@@ -1,7 +1,8 @@
-import { Box, Text, useStdout } from "ink";
+import { Box, Text } from "ink";
 import type { Metrics, MetricsReport } from "../../src/batch/metrics.js";
 import type { VerifierMode } from "../../src/engine/types.js";
 import { theme } from "../theme.js";
+import { useTerminalSize, WIDE_TERMINAL_SIZE } from "../useTerminalSize.js";
 import { ciText, pct, signedPct } from "./format.js";
 
 /** Column widths of the per-task table, fitted to the width: up to 6+ turns must fit 100 columns. */
@@ -37,9 +38,9 @@ export function metricsLayout(turns: number, width: number, longestTask: number)
 
 /** Acc@t1..t_max, Δ and flips overall, then one row per task with N and the 95% interval of Acc@t_max. */
 export function MetricsPanel({ report, verifier, maxRows, width }: { report: MetricsReport; verifier: VerifierMode; maxRows: number; width?: number }) {
-    const { stdout } = useStdout();
-    // The dashboard's round border and padding take 4 columns.
-    const inner = width ?? Math.max(40, (stdout?.columns || 100) - 4);
+    // The dashboard's round border and padding take 4 columns (the dashboard's 100 where the stream reports no size).
+    const { columns } = useTerminalSize({ fallback: WIDE_TERMINAL_SIZE });
+    const inner = width ?? Math.max(40, columns - 4);
     const m = report.overall;
     const T = report.maxTurns;
     const tasks = Object.entries(report.perTask);
@@ -61,7 +62,7 @@ export function MetricsPanel({ report, verifier, maxRows, width }: { report: Met
                 </Box>
             ))}
             <Box width={L.delta} flexShrink={0}>
-                <Text color={x.delta > 0 ? theme.ok : x.delta < 0 ? theme.bad : undefined}>{signedPct(x.delta).padStart(7)}</Text>
+                <Text color={x.deltaLast > 0 ? theme.ok : x.deltaLast < 0 ? theme.bad : undefined}>{signedPct(x.deltaLast).padStart(7)}</Text>
             </Box>
             {L.ci ? (
                 <Box width={L.ci} flexShrink={0}>
@@ -74,13 +75,23 @@ export function MetricsPanel({ report, verifier, maxRows, width }: { report: Met
     );
     // One summary line when it fits, else the Acc@t list and the rest on two lines (never mid-item wraps).
     const accLen = m.accByTurn.reduce((a, x, i) => a + (i ? 3 : 0) + `Acc@t${i + 1} ${pct(x)}`.length, 0);
-    const restLen = ` · Δ ${signedPct(m.delta)}`.length + (verifier !== "oracle" ? ` · flips c→i ${m.flips.correctToIncorrect} i→c ${m.flips.incorrectToCorrect}`.length : 0) + ` · N ${m.n} · ${m.samples} samples`.length;
+    // Past two turns both deltas are named: Acc@t2 − Acc@t1 (the paper's) and Acc@t_max − Acc@t1.
+    const d12 = T > 2 ? ` · Δ(t1,t2) ${signedPct(m.delta12)}` : "";
+    const restLen = d12.length + ` · Δ${T > 2 ? `(t1,t${T})` : ""} ${signedPct(m.deltaLast)}`.length + (verifier !== "oracle" ? ` · flips c→i ${m.flips.correctToIncorrect} i→c ${m.flips.incorrectToCorrect}`.length : 0) + ` · N ${m.n} · ${m.samples} samples`.length;
     const split = accLen + restLen > inner;
     const rest = (
         <>
-            <Text color={theme.muted}>{split ? "Δ" : " · Δ"}{split && T > 2 ? `(t1,t${T})` : ""} </Text>
-            <Text bold color={m.delta > 0 ? theme.ok : m.delta < 0 ? theme.bad : undefined}>
-                {signedPct(m.delta)}
+            {T > 2 ? (
+                <Text>
+                    <Text color={theme.muted}>{split ? "" : " · "}Δ(t1,t2) </Text>
+                    <Text bold color={m.delta12 > 0 ? theme.ok : m.delta12 < 0 ? theme.bad : undefined}>
+                        {signedPct(m.delta12)}
+                    </Text>
+                </Text>
+            ) : null}
+            <Text color={theme.muted}>{split && T <= 2 ? "Δ" : " · Δ"}{T > 2 ? `(t1,t${T})` : ""} </Text>
+            <Text bold color={m.deltaLast > 0 ? theme.ok : m.deltaLast < 0 ? theme.bad : undefined}>
+                {signedPct(m.deltaLast)}
             </Text>
             {verifier !== "oracle" ? (
                 <Text>
@@ -129,7 +140,7 @@ export function MetricsPanel({ report, verifier, maxRows, width }: { report: Met
                     </Box>
                 ))}
                 <Box width={L.delta} flexShrink={0}>
-                    <Text color={theme.muted}>{"Δ".padStart(7)}</Text>
+                    <Text color={theme.muted}>{(T > 2 ? `Δt1→${T}` : "Δ").padStart(7)}</Text>
                 </Box>
                 {L.ci ? (
                     <Box width={L.ci} flexShrink={0}>

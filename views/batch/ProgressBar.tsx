@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { formatDuration } from "../../src/batch/progress.js";
+import { roundEta } from "../../src/batch/rate.js";
 import { theme } from "../theme.js";
 
 export interface ProgressBarProps {
@@ -7,13 +8,14 @@ export interface ProgressBarProps {
     total: number;
     errors: number;
     itemsPerSecond: number;
-    tokensPerSecond: number;
+    /** null before the first generation has finished. */
+    tokensPerSecond: number | null;
     eta: number | null;
     elapsed: number;
     width?: number;
 }
 
-/** Items done out of the run's total, with the rates and the time left. */
+/** Items done out of the run's total, with the rates and the time left (smoothed upstream, rounded here). */
 export function ProgressBar({ done, total, errors, itemsPerSecond, tokensPerSecond, eta, elapsed, width = 30 }: ProgressBarProps) {
     const frac = total > 0 ? Math.min(1, (done + errors) / total) : 0;
     const fill = Math.round(frac * width);
@@ -30,7 +32,7 @@ export function ProgressBar({ done, total, errors, itemsPerSecond, tokensPerSeco
                 {errors ? <Text color={theme.bad}> · {errors} errors</Text> : null}
             </Text>
             <Text color={theme.muted} wrap="truncate-end">
-                {itemsPerSecond.toFixed(2)} items/s · {tokensPerSecond.toFixed(1)} tok/s · ETA {eta === null ? "?" : formatDuration(eta)} · elapsed {formatDuration(elapsed)}
+                {itemsPerSecond.toFixed(2)} items/s · {tokensPerSecond === null ? "–" : tokensPerSecond.toFixed(1)} tok/s · ETA {eta === null ? "?" : eta === 0 ? "0s" : `~${formatDuration(roundEta(eta))}`} · elapsed {formatDuration(elapsed)}
             </Text>
         </Box>
     );

@@ -1,4 +1,5 @@
 import { MetricsAccumulator, standing } from "../../src/batch/metrics.js";
+import { EtaSmoother, WindowRate } from "../../src/batch/rate.js";
 import { backoffLine } from "../../src/endpoints/backoffLine.js";
 import type { BatchEvent, ItemOutcome } from "../../src/batch/types.js";
 import { snippet } from "./format.js";
@@ -6,12 +7,16 @@ import type { BatchStore, FinishedLine, SlotView } from "./store.js";
 
 /** Lines per <Static> chunk: the store never holds more than this many finished items. */
 export const LOG_CHUNK = 50;
+/** Finished items the dashboard keeps for opening (↑/↓, enter), whatever the chunk. */
+export const RECENT_LINES = 50;
 
 export interface BatchBridgeOptions {
     /** Store updates at most this often (tokens and items can arrive thousands of times a second); 0 = on every event. */
     throttleMs?: number;
-    /** Sliding window of the tokens/s rate. */
+    /** Sliding window of the tokens/s rate (it widens to hold a few finished generations). */
     windowMs?: number;
+    /** Sliding window of the items/s rate the ETA comes from. */
+    itemWindowMs?: number;
     /** Re-computes rates and ETA this often while running, even with no events. */
     tickMs?: number;
     now?: () => number;
@@ -32,22 +37,26 @@ export interface BatchBridge {
  */
 export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = {}): BatchBridge {
     const throttleMs = opts.throttleMs ?? 150;
-    const windowMs = opts.windowMs ?? 10_000;
+    const windowMs = opts.windowMs ?? 30_000;
+    const itemWindowMs = opts.itemWindowMs ?? 120_000;
     const now = opts.now ?? (() => performance.now());
     const maxTurns = store.getState().maxTurns;
     const metrics = new MetricsAccumulator(maxTurns);
     let metricsDirty = false;
     let slots: SlotView[] = [];
     let log = store.getState().log;
+    let recent = store.getState().recent;
     let logChunk = store.getState().logChunk;
     let lineKey = 0;
     let t0: number | null = null;
-    let sessionItems = 0;
     let total = 0;
     let done = 0;
     let errors = 0;
-    /** Token counts bucketed by 250 ms: a bounded sliding window whatever the event rate. */
-    const buckets: { t: number; n: number }[] = [];
+    let sessionTokens = 0;
+    // Tokens arrive once per finished generation: the window widens to hold a few of them (see rate.ts).
+    let tokenRate = new WindowRate({ windowMs, minEvents: 2 });
+    let itemRate = new WindowRate({ windowMs: itemWindowMs, minEvents: 3 });
+    const eta = new EtaSmoother();
     let timer: ReturnType<typeof setTimeout> | null = null;
     let ticker: ReturnType<typeof setInterval> | null = null;
     let pending: Partial<ReturnType<BatchStore["getState"]>> = {};
@@ -64,7 +73,9 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
             log = [];
             logChunk++;
         }
-        log = [...log, { key: lineKey++, ...line }];
+        const l = { key: lineKey++, ...line };
+        log = [...log, l];
+        recent = [...recent.slice(1 - RECENT_LINES), l];
     };
 
     const flush = () => {
@@ -72,10 +83,7 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
         timer = null;
         const t = now();
         const elapsed = t0 === null ? 0 : (t - t0) / 1000;
-        while (buckets.length && t - buckets[0]!.t > windowMs) buckets.shift();
-        const windowSec = Math.min(windowMs / 1000, Math.max(elapsed, 1e-3));
-        const tokens = buckets.reduce((a, b) => a + b.n, 0);
-        const rate = elapsed > 0 ? sessionItems / elapsed : 0;
+        const rate = t0 === null ? null : itemRate.rate(t, t0);
         const left = Math.max(0, total - done - errors);
         store.setState({
             ...pending,
@@ -83,12 +91,14 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
             done,
             errors,
             elapsed,
-            itemsPerSecond: rate,
-            tokensPerSecond: t0 === null ? 0 : tokens / windowSec,
-            eta: left === 0 ? 0 : rate > 0 ? left / rate : null,
+            itemsPerSecond: rate ?? 0,
+            tokensPerSecond: t0 === null ? null : tokenRate.rate(t, t0),
+            averageTokensPerSecond: elapsed > 0 && sessionTokens > 0 ? sessionTokens / elapsed : null,
+            eta: t0 === null ? null : eta.update(t, left === 0 ? 0 : rate ? left / rate : null),
             slots: slots.map((s) => ({ ...s })),
             log,
             logChunk,
+            recent,
             ...(metricsDirty ? { report: metrics.report() } : {})
         });
         pending = {};
@@ -113,12 +123,15 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                 total = e.total;
                 done = e.alreadyDone;
                 slots = Array.from({ length: e.parallel }, () => ({ phase: "idle" as const }));
+                // Generations ending within 250 ms share a bucket (lockstep slots end together): a few buckets suffice.
+                tokenRate = new WindowRate({ windowMs, minEvents: Math.min(4, Math.max(2, e.parallel)) });
+                itemRate = new WindowRate({ windowMs: itemWindowMs, minEvents: Math.max(3, e.parallel) });
                 if (e.alreadyDone > 0 && opts.preload) {
                     for (const o of opts.preload(e.runDir)) metrics.add(o);
                     metricsDirty = true;
                 }
                 // The loading messages end here.
-                pending = { ...pending, status: "running", state: null, runDir: e.runDir, alreadyDone: e.alreadyDone, todo: e.todo };
+                pending = { ...pending, status: "running", state: null, runDir: e.runDir, alreadyDone: e.alreadyDone, todo: e.todo, parallel: e.parallel };
                 if (opts.tickMs !== 0 && throttleMs > 0) {
                     ticker = setInterval(flush, opts.tickMs ?? 1000);
                     ticker.unref?.();
@@ -141,15 +154,13 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
             }
             case "tokens": {
                 endBackoff();
-                const t = now();
-                const last = buckets[buckets.length - 1];
-                if (last && t - last.t < 250) last.n += e.count;
-                else buckets.push({ t, n: e.count });
+                sessionTokens += e.count;
+                tokenRate.add(now(), e.count);
                 break;
             }
             case "item": {
                 endBackoff();
-                sessionItems++;
+                itemRate.add(now(), 1);
                 done = e.done;
                 total = e.total;
                 metrics.add(e.outcome);

@@ -1,5 +1,5 @@
-import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
+import { defaultParallel } from "../../src/batch/parallel.js";
 import { parseInstructionPlan } from "../../src/batch/plan.js";
 import { defaultRunDir } from "../../src/batch/session.js";
 import type { BatchConfig } from "../../src/batch/types.js";
@@ -7,7 +7,7 @@ import { reflectorFromTraining } from "../../src/batch/reflector.js";
 import { EndpointStore } from "../../src/endpoints/store.js";
 import { endpointRef } from "../../src/endpoints/types.js";
 import type { InstructionPool } from "../../src/prompts/pool.js";
-import type { Settings } from "../../src/settings.js";
+import { validateSetting, type Settings } from "../../src/settings.js";
 import type { BatchRunInfo as RunListing } from "../../src/batch/runs.js";
 
 export interface BatchFormValues {
@@ -17,6 +17,10 @@ export interface BatchFormValues {
     k: string;
     instructions: string;
     maxTurns: string;
+    /** Tokens per generation; the stored setting by default. */
+    maxTokens: string;
+    /** Sampling temperature; the stored setting by default. */
+    temperature: string;
     mode: string;
     verifier: string;
     seed: string;
@@ -49,6 +53,8 @@ export const FORM_FIELDS: FormField[] = [
     { key: "k", kind: "text", hint: "reflections sampled per failed answer and instruction" },
     { key: "instructions", kind: "choice", hint: "which instructions each failed answer is reflected on", options: (c) => [`random:${Math.min(6, c.pool.keys.length)}`, "round-robin", "all", `fixed:${c.instructionKey}`] },
     { key: "maxTurns", kind: "text", hint: "turns per question" },
+    { key: "maxTokens", kind: "text", hint: "tokens per generation at most (default: the settings')" },
+    { key: "temperature", kind: "text", hint: "sampling temperature (paper: 0.8; default: the settings')" },
     { key: "mode", kind: "choice", hint: "reflect, or retry (no reflection baseline)", options: () => ["reflect", "retry"] },
     { key: "verifier", kind: "choice", hint: "oracle = ground truth, self = the model judges itself, teacher = the teacher endpoint", options: () => ["oracle", "self", "teacher"] },
     { key: "seed", kind: "text", hint: "run seed" },
@@ -67,9 +73,6 @@ export const FORM_FIELDS: FormField[] = [
     { key: "trained", kind: "text", hint: "training run folder: its trained reflector/corrector (empty = base model)", format: (v) => v || "base model" }
 ];
 
-/** Same default as `reflect-lab batch`: full decode batches measured best. */
-export const defaultParallel = (): number => Math.max(8, Math.min(32, availableParallelism() * 4));
-
 export function formDefaults(s: Settings, ctx: FormContext, sessionsDir: string): BatchFormValues {
     return {
         tasks: "demo",
@@ -78,6 +81,8 @@ export function formDefaults(s: Settings, ctx: FormContext, sessionsDir: string)
         k: "2",
         instructions: FORM_FIELDS.find((f) => f.key === "instructions")!.options!(ctx)[0]!,
         maxTurns: String(s.maxTurns),
+        maxTokens: String(s.maxTokens),
+        temperature: String(s.temperature),
         mode: "reflect",
         verifier: s.verifier,
         seed: String(s.seed),
@@ -99,6 +104,14 @@ const int = (name: string, v: string, min: number): number => {
     if (!v.trim() || !Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}`);
     return n;
 };
+
+/** A sampler setting typed into the form, checked by the same rule as the settings screen and the CLI. */
+function setting<K extends "maxTokens" | "temperature">(key: K, v: string): number {
+    const n = v.trim() === "" ? NaN : Number(v.trim());
+    const err = validateSetting(key, n);
+    if (err) throw new Error(err);
+    return n;
+}
 
 const reflectorOf = (dir: string) => {
     try {
@@ -135,7 +148,7 @@ export function formRequest(v: BatchFormValues, s: Settings, pool: InstructionPo
         maxTurns: int("maxTurns", v.maxTurns, 1),
         mode: v.mode === "retry" ? "retry" : "reflect",
         verifier: v.verifier === "self" || v.verifier === "teacher" ? v.verifier : "oracle",
-        sampler: { temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: int("seed", v.seed, 0), maxTokens: s.maxTokens },
+        sampler: { temperature: setting("temperature", v.temperature), topK: s.topK, topP: s.topP, minP: s.minP, repeatPenalty: s.repeatPenalty, seed: int("seed", v.seed, 0), maxTokens: setting("maxTokens", v.maxTokens) },
         model: s.model,
         contextSize: s.contextSize,
         reflector: v.trained.trim() && !v.resume ? reflectorOf(v.trained.trim()) : null

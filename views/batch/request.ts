@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { formatInstructionPlan } from "../../src/batch/plan.js";
-import type { RunManifest } from "../../src/batch/runner.js";
+import type { RunManifest } from "../../src/batch/runs.js";
 import type { BatchRequest } from "../../src/batch/session.js";
 import { RunStore } from "../../src/batch/store.js";
 import type { BatchConfig, ItemOutcome } from "../../src/batch/types.js";
@@ -24,7 +24,8 @@ export function dashboardInit(req: BatchRequest): BatchInit {
     return {
         maxTurns: c.maxTurns,
         verifier: c.verifier,
-        title: `batch ${tasks} · ${c.mode} · k ${c.k} · ${formatInstructionPlan(c.instructions)} · P ${req.config.parallel}${c.reflector ? " · trained reflector" : ""}${req.resume ? " · resume" : ""}`
+        // The sampler in effect is named: the form's (or the manifest's) values, not the lab's settings.
+        title: `batch ${tasks} · ${c.mode} · k ${c.k} · ${formatInstructionPlan(c.instructions)} · P ${req.config.parallel} · T ${c.sampler.temperature} · ≤${c.sampler.maxTokens} tok${c.reflector ? " · trained reflector" : ""}${req.resume ? " · resume" : ""}`
     };
 }
 

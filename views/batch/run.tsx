@@ -1,5 +1,6 @@
 import { render } from "ink";
-import type { BatchSummary, RunManifest } from "../../src/batch/runner.js";
+import type { BatchSummary } from "../../src/batch/runner.js";
+import type { RunManifest } from "../../src/batch/runs.js";
 import { startBatch, type BatchRequest } from "../../src/batch/session.js";
 import type { TaskFormatError } from "../../src/tasks/jsonl.js";
 import { BatchDashboard } from "./BatchDashboard.js";

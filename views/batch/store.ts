@@ -47,15 +47,23 @@ export interface BatchState {
     alreadyDone: number;
     todo: number;
     elapsed: number;
+    /** Parallel sequences of the run (0 before it starts). */
+    parallel: number;
+    /** Over a sliding window (src/batch/rate.ts). */
     itemsPerSecond: number;
-    tokensPerSecond: number;
-    /** Seconds left at the current rate; null before the first item. */
+    /** Over a sliding window that widens to hold a few finished generations; null before the first one. */
+    tokensPerSecond: number | null;
+    /** The session's tokens over its elapsed time: the measured speed the batch form estimates with. */
+    averageTokensPerSecond: number | null;
+    /** Seconds left, smoothed (src/batch/rate.ts); null before the first item. */
     eta: number | null;
     slots: SlotView[];
     report: MetricsReport;
     /** The current chunk of the finished-items log; a new chunk (new <Static> key) starts every LOG_CHUNK lines. */
     log: FinishedLine[];
     logChunk: number;
+    /** The last finished items, across chunks: the ones the dashboard can open. */
+    recent: FinishedLine[];
     /** The engine's last "state" message (waiting, backing off), or load progress. */
     state: string | null;
     lastError: string | null;
@@ -84,13 +92,16 @@ function initial(init: BatchInit) {
         alreadyDone: 0,
         todo: 0,
         elapsed: 0,
+        parallel: 0,
         itemsPerSecond: 0,
-        tokensPerSecond: 0,
+        tokensPerSecond: null,
+        averageTokensPerSecond: null,
         eta: null,
         slots: [],
         report: emptyReport(init.maxTurns),
         log: [],
         logChunk: 0,
+        recent: [],
         state: null,
         lastError: null,
         interrupted: false

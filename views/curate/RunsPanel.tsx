@@ -1,23 +1,35 @@
 import { Box, Text } from "ink";
 import type { BatchRunInfo } from "../../src/curate/source.js";
 import { theme } from "../theme.js";
+import { windowStart } from "../windowStart.js";
 
-const WINDOW = 6;
+/** The panel folded to one row (the options have the focus on a small screen). */
+export function RunsSummary({ runs, selected }: { runs: BatchRunInfo[]; selected: string[] }) {
+    const names = selected.map((d) => runs.find((r) => r.dir === d)?.id ?? d);
+    return (
+        <Text color={theme.muted} wrap="truncate-end">
+            runs · {selected.length} of {runs.length} chosen{names.length ? `: ${names.join(", ")}` : ""} · tab shows them
+        </Text>
+    );
+}
 
-/** Batch runs found in the sessions folder; [x] marks the ones curated. */
-export function RunsPanel({ runs, selected, cursor, focused }: { runs: BatchRunInfo[]; selected: string[]; cursor: number; focused: boolean }) {
-    // A window around the cursor keeps a long list within the screen.
-    const start = Math.max(0, Math.min(cursor - Math.floor(WINDOW / 2), runs.length - WINDOW));
-    const shown = runs.slice(start, start + WINDOW);
+/** Batch runs found in the sessions folder, `size` at a time around the cursor; [x] marks the ones curated. */
+export function RunsPanel({ runs, selected, cursor, focused, size }: { runs: BatchRunInfo[]; selected: string[]; cursor: number; focused: boolean; size: number }) {
+    const start = windowStart(cursor, runs.length, size);
+    const shown = runs.slice(start, start + size);
     return (
         <Box flexDirection="column">
-            <Text color={focused ? theme.accent : theme.muted} bold={focused}>
-                runs <Text color={theme.muted}>({runs.length} in the sessions folder{runs.length > WINDOW ? `, ${start + 1}-${start + shown.length} shown` : ""})</Text>
+            <Text color={focused ? theme.accent : theme.muted} bold={focused} wrap="truncate-end">
+                runs <Text color={theme.muted}>({runs.length} in the sessions folder{runs.length > size ? `, ${start + 1}-${start + shown.length} shown` : ""})</Text>
             </Text>
-            {runs.length === 0 ? <Text color={theme.muted}> no batch runs yet: make one with b in the lab or reflect-lab batch</Text> : null}
+            {runs.length === 0 ? (
+                <Text color={theme.muted} wrap="truncate-end">
+                    {" "}
+                    no batch runs yet: make one with b in the lab or reflect-lab batch
+                </Text>
+            ) : null}
             {shown.map((r, j) => {
-                const i = start + j;
-                const active = focused && i === cursor;
+                const active = focused && start + j === cursor;
                 const on = selected.includes(r.dir);
                 return (
                     <Text key={r.dir} wrap="truncate-end" color={active ? theme.accent : undefined}>

@@ -1,10 +1,10 @@
-import type { KeyBinding } from "../keymap.js";
+import { defineKeys } from "../keys/types.js";
 
 /**
  * Keys of the curate screen; part of the one keymap (views/keymap.ts spreads them in). The screen
  * dispatches them itself: while an option is being edited every key is text, so q and ? type.
  */
-export const CURATE_KEYS: KeyBinding[] = [
+export const CURATE_KEYS = defineKeys([
     { id: "curate.up", keys: "up", description: "curate: select the previous run or option", when: ["curate"], match: (_i, k) => k.upArrow },
     { id: "curate.down", keys: "down", description: "curate: select the next run or option", when: ["curate"], match: (_i, k) => k.downArrow },
     { id: "curate.panel", keys: "tab", description: "curate: switch between the runs and the options", bar: "panel", when: ["curate"], match: (_i, k) => k.tab },
@@ -16,4 +16,4 @@ export const CURATE_KEYS: KeyBinding[] = [
     { id: "curate.export", keys: "e", description: "curate: export the sets to the out folder (TRL JSONL, ReflectEvo records, curation.json)", bar: "export", when: ["curate"], match: (i) => i === "e" },
     { id: "curate.refresh", keys: "r", description: "curate: scan the sessions folder for batch runs again", when: ["curate"], match: (i) => i === "r" },
     { id: "curate.back", keys: "esc", description: "curate: back to the lab", bar: "back", when: ["curate"], match: (_i, k) => k.escape }
-];
+]);

@@ -1,16 +1,20 @@
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import { useEffect, useRef } from "react";
 import { useStore } from "zustand";
 import { EndpointStore } from "../../src/endpoints/store.js";
 import { HelpBar } from "../HelpBar.js";
 import { HelpOverlay } from "../HelpOverlay.js";
-import { helpBarItems, helpOverlaySections, matchKey } from "../keymap.js";
+import { helpBarItems, helpOverlaySections } from "../keymap.js";
+import { Lines } from "../lines.js";
 import { theme } from "../theme.js";
-import { EndpointForm } from "./EndpointForm.js";
-import { EndpointList } from "./EndpointList.js";
-import { ROLE_KEYS } from "./keys.js";
-import { RolesPanel } from "./RolesPanel.js";
-import { createEndpointsViewStore, type EndpointsDeps, type EndpointsViewStore } from "./store.js";
+import { useTerminalSize, WIDE_TERMINAL_SIZE } from "../useTerminalSize.js";
+import { EndpointsController, type EndpointsDeps } from "./controller.js";
+import { EndpointForm, formRows } from "./EndpointForm.js";
+import { endpointsLayout } from "./layout.js";
+import { emptyListLines, entryLines, listColumns, listHead } from "./listLines.js";
+import { noteLines } from "./noteLines.js";
+import { ROLES_PANEL_ROWS, RolesPanel, RolesSummary } from "./RolesPanel.js";
+import { useEndpointsKeys } from "./useEndpointsKeys.js";
 
 export interface EndpointsScreenProps {
     /** Defaults to the user's endpoint store; tests pass one over a temporary config folder. */
@@ -18,78 +22,37 @@ export interface EndpointsScreenProps {
     probe?: EndpointsDeps["probe"];
     onBack(): void;
     onQuit(): void;
+    /** Terminal size (default: stdout's, else 100×40); tests pass it. */
+    rows?: number;
+    columns?: number;
 }
 
 /** The help sections that matter here: this screen's keys, the form's, and the ones that work everywhere. */
 const HELP_SECTIONS = new Set(["endpoints", "endpoint form", "everywhere"]);
 
 /** OpenAI-compatible endpoints: list, test a connection with its latency, add/edit/remove, and assign them to roles. */
-export function EndpointsScreen({ endpoints, probe, onBack, onQuit }: EndpointsScreenProps) {
-    const ref = useRef<EndpointsViewStore | null>(null);
-    ref.current ??= createEndpointsViewStore({ endpoints: endpoints ?? new EndpointStore(), probe });
-    const store = ref.current;
-    const s = useStore(store);
-    // Callbacks through a ref: the input handler may run before it is re-subscribed with new props.
-    const cb = useRef({ onBack, onQuit });
-    useEffect(() => {
-        cb.current = { onBack, onQuit };
-    });
+export function EndpointsScreen({ endpoints, probe, onBack, onQuit, rows: rowsProp, columns: colsProp }: EndpointsScreenProps) {
+    const ref = useRef<EndpointsController | null>(null);
+    ref.current ??= new EndpointsController({ endpoints: endpoints ?? new EndpointStore(), probe });
+    const controller = ref.current;
+    const s = useStore(controller.store);
+    // Follows resizes: the list window is sized from it (100x40 where the stream reports no size, as before).
+    const { rows, columns } = useTerminalSize({ rows: rowsProp, columns: colsProp, fallback: WIDE_TERMINAL_SIZE });
+    useEndpointsKeys({ driver: controller, onBack, onQuit });
     // A test still running when the screen closes is abandoned, not left to resolve into a dead store.
-    useEffect(() => () => store.getState().dispose(), [store]);
+    useEffect(() => () => controller.dispose(), [controller]);
 
-    useInput((input, key) => {
-        const st = store.getState();
-        const ctrlC = key.ctrl && input === "c";
-        if (st.form) {
-            // Only the form's own keys act; everything else is text (a key or URL may contain q or ?).
-            const b = matchKey("endpointForm", input, key);
-            if (b?.id === "endpoints.formNext") return st.formMove(1);
-            if (b?.id === "endpoints.formPrev") return st.formMove(-1);
-            if (b?.id === "endpoints.formSave") return st.formSave();
-            if (b?.id === "endpoints.formCancel") return st.formCancel();
-            if (ctrlC) return cb.current.onQuit();
-            if (key.backspace || key.delete) return st.formBackspace();
-            if (input && !key.ctrl && !key.meta) st.formType(input);
-            return;
-        }
-        if (st.confirm) {
-            if (ctrlC) return cb.current.onQuit();
-            // Anything but y keeps the endpoint: a removal is the one change here that cannot be undone by a key.
-            return st.answer(matchKey("endpoints", input, key)?.id === "endpoints.confirm");
-        }
-        const b = matchKey("endpoints", input, key);
-        if (!b) return;
-        if (st.help) {
-            if (b.id === "help" || b.id === "endpoints.back") st.setHelp(false);
-            else if (b.id === "quit") cb.current.onQuit();
-            return;
-        }
-        if (b.id in ROLE_KEYS) return st.toggleRole(ROLE_KEYS[b.id as keyof typeof ROLE_KEYS]);
-        switch (b.id) {
-            case "endpoints.up":
-                return st.move(-1);
-            case "endpoints.down":
-                return st.move(1);
-            case "endpoints.test":
-                return st.test();
-            case "endpoints.add":
-                return st.openAdd();
-            case "endpoints.edit":
-                return st.openEdit();
-            case "endpoints.remove":
-                return st.ask("remove");
-            case "endpoints.forgetKey":
-                return st.ask("forgetKey");
-            case "help":
-                return st.setHelp(true);
-            case "endpoints.back":
-                return cb.current.onBack();
-            case "quit":
-                return cb.current.onQuit();
-        }
-    });
-
-    if (s.help) return <HelpOverlay sections={helpOverlaySections().filter((x) => HELP_SECTIONS.has(x.title))} />;
+    // The screen's own input hook closes the overlay (? or esc) and quits under it.
+    if (s.help) return <HelpOverlay from="endpoints" sections={helpOverlaySections().filter((x) => HELP_SECTIONS.has(x.title))} rows={rows} columns={columns} />;
+    // The round border and its padding take 4 columns.
+    const width = Math.max(30, columns - 4);
+    const cols = listColumns(width);
+    const entries = s.endpoints.map((e, i) => entryLines(e, i === s.sel, s.storedKey[e.name] ?? false, s.tests[e.name], cols, width));
+    const empty = emptyListLines(width);
+    const note = noteLines(s, width);
+    const L = endpointsLayout({ rows, entries: entries.map((e) => e.length), empty: empty.length, sel: s.sel, roles: ROLES_PANEL_ROWS, form: s.form ? formRows(s.form, width) : 0, note: note.length });
+    const list = s.endpoints.length ? [listHead(cols, { from: L.from, to: L.to, total: entries.length }), ...entries.slice(L.from, L.to).flat()] : empty;
+    const gap = L.roomy ? 1 : 0;
     const bar = s.form
         ? [...helpBarItems("endpointForm").filter((i) => i.id.startsWith("endpoints.form")), { id: "quit" as const, keys: "ctrl+c", label: "quit" }]
         : s.confirm
@@ -99,34 +62,24 @@ export function EndpointsScreen({ endpoints, probe, onBack, onQuit }: EndpointsS
             ]
           : helpBarItems("endpoints");
     return (
-        <Box flexDirection="column">
+        <Box flexDirection="column" width={columns}>
             <Box flexDirection="column" borderStyle="round" borderColor={theme.accent} paddingX={1}>
-                <Text>
+                <Text wrap="truncate-end">
                     <Text bold>endpoints</Text>
                     <Text color={theme.muted}> · OpenAI-compatible servers (vLLM, llama-server, Ollama, hosted APIs) · saved at once</Text>
                 </Text>
-                <Box marginTop={1}>
-                    <EndpointList endpoints={s.endpoints} sel={s.sel} storedKey={s.storedKey} tests={s.tests} />
+                <Box marginTop={gap}>
+                    <Lines lines={list} width={width} />
                 </Box>
-                <Box marginTop={1}>
-                    <RolesPanel roles={s.roles} endpoints={s.endpoints} />
-                </Box>
+                <Box marginTop={gap}>{L.rolesFolded ? <RolesSummary roles={s.roles} endpoints={s.endpoints} /> : <RolesPanel roles={s.roles} endpoints={s.endpoints} />}</Box>
                 {s.form ? (
-                    <Box marginTop={1}>
-                        <EndpointForm form={s.form} hasStoredKey={s.form.editing ? (s.storedKey[s.form.editing.name] ?? false) : false} />
+                    <Box marginTop={gap}>
+                        <EndpointForm form={s.form} hasStoredKey={s.form.editing ? (s.storedKey[s.form.editing.name] ?? false) : false} width={width} />
                     </Box>
                 ) : null}
-                {s.confirm ? (
-                    <Text color={theme.warn}>
-                        {s.confirm.kind === "remove"
-                            ? `remove ${s.confirm.name}${s.storedKey[s.confirm.name] ? " and its stored key" : ""}? roles it plays go back to their default. y removes, any other key keeps it`
-                            : `forget the stored key of ${s.confirm.name}? y forgets it, any other key keeps it`}
-                    </Text>
-                ) : s.message ? (
-                    <Text color={theme[s.message.tone]}>{s.message.text}</Text>
-                ) : null}
+                <Lines lines={note} width={width} />
             </Box>
-            <HelpBar screen="endpoints" items={bar} />
+            <HelpBar screen="endpoints" items={bar} width={columns} />
         </Box>
     );
 }

@@ -1,6 +1,6 @@
 import { endpointLabel } from "../../src/endpoints/errors.js";
 import type { ProbeResult } from "../../src/endpoints/probe.js";
-import type { Endpoint, Role } from "../../src/endpoints/types.js";
+import type { Endpoint, EndpointRole } from "../../src/endpoints/types.js";
 import type { Tone } from "../theme.js";
 
 /** The last connection test of one endpoint: running, or its result and when it finished. */
@@ -21,7 +21,7 @@ export function keySource(e: Endpoint, hasStoredKey: boolean, env: NodeJS.Proces
 }
 
 /** What a role falls back to when no endpoint plays it (types.ts: the local model; no teacher). */
-export function roleDefault(role: Role): string {
+export function roleDefault(role: EndpointRole): string {
     return role === "teacher" ? "none" : "local model";
 }
 

@@ -1,4 +1,4 @@
-import type { KeyBinding } from "../keymap.js";
+import { defineKeys } from "../keys/types.js";
 
 /**
  * Keys of the endpoints screen (reached with e from the settings screen); part of the one keymap
@@ -6,7 +6,7 @@ import type { KeyBinding } from "../keymap.js";
  * open every key but the form's own is text, so q and ? type there. The form's keys are a screen
  * of their own ("endpointForm") because up/down/enter/esc mean something else in the list.
  */
-export const ENDPOINT_KEYS: KeyBinding[] = [
+export const ENDPOINT_KEYS = defineKeys([
     { id: "endpoints.up", keys: "up", description: "endpoints: select the previous endpoint", bar: "select", barKeys: "↑↓", when: ["endpoints"], match: (_i, k) => k.upArrow },
     { id: "endpoints.down", keys: "down", description: "endpoints: select the next endpoint", when: ["endpoints"], match: (_i, k) => k.downArrow },
     { id: "endpoints.test", keys: "t", description: "endpoints: test the selected endpoint's connection (model list, else a one-token request) and show the latency", bar: "test", when: ["endpoints"], match: (i) => i === "t" },
@@ -24,7 +24,7 @@ export const ENDPOINT_KEYS: KeyBinding[] = [
     { id: "endpoints.formPrev", keys: "shift+tab/up", description: "endpoint form: previous field", when: ["endpointForm"], match: (_i, k) => (k.tab && k.shift) || k.upArrow },
     { id: "endpoints.formSave", keys: "enter", description: "endpoint form: save (a typed key goes to the key store, never to the config)", bar: "save", when: ["endpointForm"], match: (_i, k) => k.return },
     { id: "endpoints.formCancel", keys: "esc", description: "endpoint form: cancel", bar: "cancel", when: ["endpointForm"], match: (_i, k) => k.escape }
-];
+]);
 
 /** The role each role key assigns, in the order the roles panel shows them. */
 export const ROLE_KEYS = {

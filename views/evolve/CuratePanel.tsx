@@ -8,7 +8,7 @@ export function CuratePanel({ curated, round, state, setting, rows }: { curated:
     const files = curated.files.slice(0, Math.max(0, rows - 3));
     return (
         <Box flexDirection="column">
-            <Text>
+            <Text wrap="truncate-end">
                 <Text bold color={curated.rows ? theme.ok : theme.bad}>
                     {curated.rows} training rows
                 </Text>

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { Lines, truncate, wrap, type Line } from "../lines.js";
 import { theme, type Tone } from "../theme.js";
 import type { EvolveStatus } from "./evolveStore.js";
 
@@ -29,23 +30,26 @@ export function endMessage(e: EndInfo): { tone: Tone; head: string; body: string
     }
 }
 
-/** Rows the box takes at `width` columns of text (border and head included; its body wraps). */
+/** The body's rows at `width` columns of text (inside the box's own border and padding). */
+const bodyLines = (body: string | null, width: number): Line[] => (body ? wrap([{ text: body }], Math.max(10, width)) : []);
+
+/** Rows the box takes at `width` columns of text: border 2, head, and its wrapped body. */
 export function endBoxRows(e: EndInfo, width: number): number {
     const m = endMessage(e);
-    if (!m) return 0;
-    const body = (m.body ?? "").split("\n").reduce((a, l) => a + Math.max(1, Math.ceil(l.length / Math.max(10, width))), 0);
-    return 3 + (m.body ? body : 0);
+    return m ? 3 + bodyLines(m.body, width).length : 0;
 }
 
-export function EndBox(props: EndInfo) {
+/** The box in at most `maxRows` rows (its body cut with "…" beyond them); `width` is its text's. */
+export function EndBox({ maxRows = Infinity, width, ...props }: EndInfo & { width: number; maxRows?: number }) {
     const m = endMessage(props);
     if (!m) return null;
+    const body = truncate(bodyLines(m.body, width), Math.max(0, maxRows - 3), width);
     return (
         <Box flexDirection="column" borderStyle="round" borderColor={theme[m.tone]} paddingX={1}>
-            <Text color={theme[m.tone]} bold>
+            <Text color={theme[m.tone]} bold wrap="truncate-end">
                 {m.head}
             </Text>
-            {m.body ? <Text>{m.body}</Text> : null}
+            {body.length ? <Lines lines={body} width={Math.max(10, width)} /> : null}
         </Box>
     );
 }

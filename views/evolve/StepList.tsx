@@ -52,8 +52,9 @@ export function stepSegments(steps: StepView[], current: { round: number; step: 
 /** "round 0 ✓ │ round 1 · batch ✓ · curate ✓ · train ● · eval ○ │ round 2 ○". */
 export function StepList({ steps, current }: { steps: StepView[]; current: { round: number; step: EvolveStep } | null }) {
     const segs = stepSegments(steps, current);
+    // One row whatever the width: the rounds merge, and what still does not fit is cut at the edge.
     return (
-        <Text>
+        <Text wrap="truncate-end">
             {segs.map((g, i) => (
                 <Fragment key={g.key}>
                     {i ? <Text color={theme.muted}> │ </Text> : null}

@@ -3,6 +3,7 @@ import { formatDuration } from "../../src/batch/progress.js";
 import { fmtEta, fmtLoss, fmtLr } from "../../src/training/format.js";
 import { currentStage, type TrainingProgress } from "../../src/training/progress.js";
 import { LossChart } from "../training/LossChart.js";
+import { stageTotal } from "../training/monitorModel.js";
 import { StepBar } from "../training/StepBar.js";
 import { theme } from "../theme.js";
 import type { StepState } from "./evolveStore.js";
@@ -45,7 +46,7 @@ export function TrainStepPanel({ progress, state, width, rows }: { progress: Tra
             ) : null}
             {s ? (
                 <>
-                    <StepBar step={s.step} total={s.totalSteps} overall={p.overall} width={Math.min(30, width - 34)} />
+                    <StepBar step={s.step} total={stageTotal(s, null)} overall={p.overall} width={Math.min(30, width - 34)} />
                     <Text color={theme.muted} wrap="truncate-end">
                         loss {fmtLoss(s.loss.at(-1)?.[1])} · eval {fmtLoss(s.evalLoss.at(-1)?.[1])} · lr {fmtLr(p.lr)}
                         {p.tokensPerS !== null ? ` · ${p.tokensPerS.toFixed(0)} tok/s` : ""}

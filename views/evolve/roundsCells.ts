@@ -1,4 +1,4 @@
-// The per-round table as the screen shows it: the columns of formatRoundsTable fitted to 96 columns,
+// The per-round table as the screen shows it: the columns of formatRoundsTable fitted to 96 or 76 columns,
 // the rows known so far (the table event comes after each eval; curated/trained figures earlier),
 // and the honesty notes (is a round's gain over round 0 distinguishable from none?).
 import { basename } from "node:path";
@@ -24,6 +24,27 @@ export const ROUND_COLUMNS: Column[] = [
     { head: "Acc@t2 − r0 [95%]", width: 22 }
 ];
 
+/**
+ * Below 95 columns (80: 76 inside the border) the same columns in 75: narrower counts, and Acc@t2
+ * without its own interval (the gain over round 0 keeps its interval: that is the verdict).
+ */
+export const NARROW_COLUMNS: Column[] = [
+    { head: "round", width: 8 },
+    { head: "D+", width: 6 },
+    { head: "rows", width: 6 },
+    { head: "loss", width: 6 },
+    { head: "N", width: 6 },
+    { head: "Acc@t1", width: 7 },
+    { head: "Acc@t2", width: 7 },
+    { head: "Δ", width: 7 },
+    { head: "Acc@t2 − r0 [95%]", width: 22 }
+];
+
+export const tableWidth = (cols: Column[]): number => cols.reduce((a, c) => a + c.width, 0);
+
+/** The widest column set that fits `width`. */
+export const roundColumns = (width: number): Column[] => (width >= tableWidth(ROUND_COLUMNS) ? ROUND_COLUMNS : NARROW_COLUMNS);
+
 export interface Cell {
     text: string;
     tone?: Tone;
@@ -47,7 +68,8 @@ export function pairedTone(r: RoundRow): Tone | undefined {
     return c[0] > 0 ? "ok" : c[1] < 0 ? "bad" : "muted";
 }
 
-export function rowCells(r: RoundRow): Cell[] {
+/** A row's cells; `narrow` leaves Acc@t2's own interval out (NARROW_COLUMNS). */
+export function rowCells(r: RoundRow, narrow = false): Cell[] {
     const partial = r.items > 0 && r.done < r.items;
     const p = r.paired?.acc2;
     return [
@@ -58,7 +80,7 @@ export function rowCells(r: RoundRow): Cell[] {
         // A partial eval shows how far it got; an eval not run yet shows "-".
         { text: !r.items ? "-" : partial ? `${r.done}/${r.items}` : String(r.n), tone: partial ? "warn" : undefined },
         { text: pct(r.acc1) },
-        { text: `${pct(r.acc2)}${ci(r.ci2)}` },
+        { text: narrow ? pct(r.acc2) : `${pct(r.acc2)}${ci(r.ci2)}` },
         { text: r.delta === null ? "-" : signed(r.delta), tone: signTone(r.delta) },
         { text: p ? `${signed(p.mean)}${p.ci ? ` [${signed(p.ci[0])}, ${signed(p.ci[1])}]` : ""}` : "-", tone: pairedTone(r) }
     ];

@@ -4,7 +4,7 @@ import { useStore } from "zustand";
 import type { Stage, Walkthrough } from "../../src/teach/types.js";
 import { theme } from "../theme.js";
 import { DIFF_LEGEND } from "./bodies/correction.js";
-import { clean, ellipsize, hang, Lines, lineWidth, rule, textWidth, truncate, wrap, type Line, type Seg } from "./bodies/lines.js";
+import { clean, ellipsize, hang, Lines, lineWidth, rule, textWidth, truncate, wrap, type Line, type Seg } from "../lines.js";
 import { matchTeachKey, teachBarItems, teachHelpRows, type TeachAvailable, type TeachKeyId } from "./keys.js";
 import { bodyWindow, stageLines, StageBody, typeLength } from "./StageBody.js";
 import { cpsOf, type TeachStore } from "./teachStore.js";

@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { instructionWords } from "../../src/teach/walkthrough.js";
 import type { Stage, Walkthrough } from "../../src/teach/types.js";
+import { wrapPlain } from "../lines.js";
 import { theme } from "../theme.js";
 
 /** One line of at most `n` characters, whitespace collapsed, with an ellipsis when cut. */
@@ -10,31 +11,13 @@ export function clip(text: string, n: number): string {
 }
 
 /**
- * Word-wraps `text` into lines of at most `width` characters (paragraph breaks kept as line
- * breaks, blank lines dropped: rows are scarce) and keeps the first `max`, the last ending in "…"
- * when something was cut. Character counts, not cells: each line's <Text> truncates wide ones.
+ * Word-wraps `text` into lines of at most `width` columns (paragraph breaks kept as line breaks,
+ * blank lines dropped: rows are scarce) and keeps the first `max`, the last ending in "…" when
+ * something was cut.
  */
 export function wrapLines(text: string, width: number, max: number): string[] {
-    const w = Math.max(1, width);
-    const out: string[] = [];
-    for (const para of text.split("\n")) {
-        let line = "";
-        for (let word of para.split(/\s+/).filter(Boolean)) {
-            while (word.length > w) {
-                if (line) out.push(line), (line = "");
-                out.push(word.slice(0, w));
-                word = word.slice(w);
-            }
-            if (!line) line = word;
-            else if (line.length + 1 + word.length <= w) line += ` ${word}`;
-            else out.push(line), (line = word);
-        }
-        if (line) out.push(line);
-    }
-    if (out.length <= max) return out;
-    const kept = out.slice(0, Math.max(0, max));
-    if (kept.length) kept[kept.length - 1] = `${kept.at(-1)!.slice(0, w - 1)}…`;
-    return kept;
+    const paras = text.split("\n").map((p) => p.replace(/\s+/g, " ").trim());
+    return wrapPlain(paras.filter(Boolean).join("\n"), width, max);
 }
 
 /** The parts of a chain the columns show: the first reflection, the last correction and verdict. */

@@ -2,7 +2,7 @@
 import type { Stage } from "../../src/teach/types.js";
 import { theme } from "../theme.js";
 import { correctionLength, correctionLines } from "./bodies/correction.js";
-import { clean, cut, hang, Lines, wrap, type Line, type Seg } from "./bodies/lines.js";
+import { clean, cut, hang, Lines, wrap, type Line, type Seg } from "../lines.js";
 import { reflectionLength, reflectionLines, STAGE_NAMES } from "./bodies/reflection.js";
 import { summaryLines, verdictLines } from "./bodies/verdict.js";
 

@@ -1,7 +1,8 @@
-import { useInput, useStdout } from "ink";
+import { useInput } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { TeachSource } from "../../src/teach/sources.js";
 import type { GalleryEntry, Walkthrough } from "../../src/teach/types.js";
+import { useTerminalSize } from "../useTerminalSize.js";
 import { Gallery } from "./Gallery.js";
 import { Presenter, type PresenterAction } from "./Presenter.js";
 import { QuestionForm } from "./QuestionForm.js";
@@ -72,19 +73,6 @@ interface Side {
     from: View;
 }
 
-/** stdout's size, following resizes (a projector's terminal is often resized once the class sits down). */
-function useTerminalSize(columns?: number, rows?: number): { columns: number; rows: number } {
-    const { stdout } = useStdout();
-    const [, bump] = useState(0);
-    useEffect(() => {
-        if (!stdout || (columns && rows)) return;
-        const on = () => bump((n) => n + 1);
-        stdout.on("resize", on);
-        return () => void stdout.off("resize", on);
-    }, [stdout, columns, rows]);
-    return { columns: columns ?? (stdout?.columns || 80), rows: rows ?? (stdout?.rows ? Math.max(1, stdout.rows - 1) : 24) };
-}
-
 /**
  * `reflect-lab teach`: the presenter, and the views it switches to (gallery, side by side, question
  * form). One view is mounted at a time, so only its keys are live; the presenter's state (stage,
@@ -92,7 +80,8 @@ function useTerminalSize(columns?: number, rows?: number): { columns: number; ro
  */
 export function TeachApp(props: TeachAppProps) {
     const { source, live, onQuit } = props;
-    const size = useTerminalSize(props.columns, props.rows);
+    // Follows resizes (a projector's terminal is often resized once the class sits down); the last row stays free.
+    const size = useTerminalSize({ columns: props.columns, rows: props.rows, reserveRows: 1 });
     const store = useMemo(() => createTeachStore({ hideVerdicts: props.hideVerdicts, speed: props.speed }), []);
     const entries = source?.entries ?? [];
     const [opened, setOpened] = useState<Opened | null>(() => {

@@ -1,20 +1,14 @@
 import type { Key } from "ink";
+import type { KeyBinding } from "../keys/types.js";
 
 export type TeachKeyId = "next" | "back" | "up" | "down" | "reveal" | "hide" | "pause" | "slower" | "faster" | "gallery" | "side" | "new" | "export" | "help" | "esc" | "quit";
 
 /** What a key needs to be offered: a source with entries, siblings of the open entry, live mode, an exporter, a host to go back to. */
 export type TeachNeed = "source" | "siblings" | "live" | "export" | "back";
 
-export interface TeachKey {
-    id: TeachKeyId;
-    /** How the key is shown in the help overlay. */
-    keys: string;
-    description: string;
-    /** Short label for the footer; keys without one appear only in the help overlay. */
-    bar?: string;
-    barKeys?: string;
+/** A binding of the shared shape (views/keys/types.ts); `when` is unused: the presenter offers keys by what they need. */
+export interface TeachKey extends KeyBinding<TeachKeyId> {
     needs?: TeachNeed;
-    match: (input: string, key: Key) => boolean;
 }
 
 /**

@@ -11,14 +11,16 @@ export interface LossChartProps {
     title?: string;
     width?: number;
     height?: number;
+    /** Said while no point is logged (the monitor: waiting while live, how it stopped once ended). */
+    empty?: string;
 }
 
 const COLORS = [theme.accent, theme.warn];
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3));
 
 /** Training loss and eval loss over steps, as a braille line chart with its scale and legend. */
-export function LossChart({ loss, evalLoss, rewardsMargin, title, width = 56, height = 6 }: LossChartProps) {
-    if (!loss.length && !evalLoss.length) return <Text color={theme.muted}>loss: waiting for the first logged step…</Text>;
+export function LossChart({ loss, evalLoss, rewardsMargin, title, width = 56, height = 6, empty = "waiting for the first logged step…" }: LossChartProps) {
+    if (!loss.length && !evalLoss.length) return <Text color={theme.muted}>loss: {empty}</Text>;
     const c = brailleChart([{ points: loss }, { points: evalLoss }], width, height);
     const label = Math.max(fmt(c.yMax).length, fmt(c.yMin).length);
     return (

@@ -5,8 +5,10 @@ import { currentStage } from "../../src/training/progress.js";
 import type { TrainingRunListing } from "../../src/training/runs.js";
 import type { TrainingRunStatus } from "../../src/training/types.js";
 import { theme } from "../theme.js";
+import { windowStart } from "../windowStart.js";
 import { sparkline } from "./chart.js";
 import { LossChart } from "./LossChart.js";
+import { fmtTotal, stageTotal, stepPlan } from "./monitorModel.js";
 
 const STATUS: Record<TrainingRunStatus, { mark: string; tone: keyof typeof theme }> = {
     done: { mark: "●", tone: "ok" },
@@ -17,9 +19,9 @@ const STATUS: Record<TrainingRunStatus, { mark: string; tone: keyof typeof theme
 };
 
 /** Past training runs, newest first, with a sparkline each; the selected one with its loss chart. */
-export function RunsList({ runs, sel, maxRows = 8, chartWidth = 56 }: { runs: TrainingRunListing[]; sel: number; maxRows?: number; chartWidth?: number }) {
+export function RunsList({ runs, sel, maxRows = 8, chartWidth = 56, chartHeight = 5 }: { runs: TrainingRunListing[]; sel: number; maxRows?: number; chartWidth?: number; chartHeight?: number }) {
     if (!runs.length) return <Text color={theme.muted}>no training runs in this sessions folder yet</Text>;
-    const start = Math.max(0, Math.min(sel - Math.floor(maxRows / 2), runs.length - maxRows));
+    const start = windowStart(sel, runs.length, maxRows);
     const shown = runs.slice(start, start + maxRows);
     const cur = runs[sel];
     const stage = cur ? currentStage(cur.progress) : null;
@@ -43,7 +45,7 @@ export function RunsList({ runs, sel, maxRows = 8, chartWidth = 56 }: { runs: Tr
                         <Text> {(r.setting ?? "?").padEnd(9)}</Text>
                         <Text color={theme.muted}>
                             {" "}
-                            {`${r.stage ?? "-"} ${r.step}/${r.totalSteps || "?"}`.padEnd(16)} loss {fmtLoss(r.finalLoss).padEnd(7)}{" "}
+                            {`${r.stage ?? "-"} ${r.step}/${fmtTotal(stageTotal(s, stepPlan(r.request)))}`.padEnd(16)} loss {fmtLoss(r.finalLoss).padEnd(7)}{" "}
                         </Text>
                         <Text color={theme.accent}>{sparkline((s?.loss ?? []).map(([, v]) => v))}</Text>
                     </Text>
@@ -61,7 +63,7 @@ export function RunsList({ runs, sel, maxRows = 8, chartWidth = 56 }: { runs: Tr
                             {cur.outcome.reason}
                         </Text>
                     ) : null}
-                    {stage ? <LossChart title={stage.name} loss={stage.loss} evalLoss={stage.evalLoss} rewardsMargin={stage.rewardsMargin} width={chartWidth} height={5} /> : null}
+                    {stage ? <LossChart title={stage.name} loss={stage.loss} evalLoss={stage.evalLoss} rewardsMargin={stage.rewardsMargin} width={chartWidth} height={chartHeight} /> : null}
                 </Box>
             ) : null}
         </Box>

@@ -1,9 +1,10 @@
 import { Text } from "ink";
 import { theme } from "../theme.js";
+import { fmtTotal, type StepTotal } from "./monitorModel.js";
 
-/** Steps of the current stage as a bar, with the share of the whole run (all stages) beside it. */
-export function StepBar({ step, total, overall, width = 30 }: { step: number; total: number; overall: number; width?: number }) {
-    const frac = total > 0 ? Math.min(1, step / total) : 0;
+/** Steps of the current stage as a bar (total "~n" while estimated from epochs × rows), with the share of the whole run beside it. */
+export function StepBar({ step, total, overall, width = 30 }: { step: number; total: StepTotal | null; overall: number; width?: number }) {
+    const frac = total && total.total > 0 ? Math.min(1, step / total.total) : 0;
     const fill = Math.round(frac * width);
     return (
         <Text wrap="truncate-end">
@@ -11,7 +12,7 @@ export function StepBar({ step, total, overall, width = 30 }: { step: number; to
             <Text color={theme.muted}>{"░".repeat(width - fill)}</Text>
             <Text bold>
                 {" "}
-                {step}/{total || "?"} steps
+                {step}/{fmtTotal(total)} steps
             </Text>
             <Text color={theme.muted}>
                 {" "}

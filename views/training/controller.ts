@@ -1,14 +1,32 @@
 // Bridge from the launcher (no React) to the screen's store: start, abort, resume, log lines, past runs.
+import { resumePoint } from "../../src/training/checkpoints.js";
+import { runFiles } from "../../src/training/files.js";
 import { launchTraining, resumeTraining, type LaunchOptions, type TrainingRun } from "../../src/training/launcher.js";
 import { lastLines } from "../../src/training/logLines.js";
 import { listTrainingRuns } from "../../src/training/runs.js";
-import { runFiles } from "../../src/training/files.js";
 import type { TrainingRequest } from "../../src/training/types.js";
-import { newLiveRun, type LiveRun, type TrainingViewStore } from "./store.js";
+import { newLiveRun } from "./liveRun.js";
+import { dispatchTraining, type TrainingViewStore } from "./store.js";
+import type { LiveRun, TrainingAction } from "./trainingState.js";
 
 const LOG_LINES = 6;
 
-export class TrainingController {
+/** What the key hook asks of the outside world (the controller; a fake in tests). */
+export interface TrainingEffects {
+    readonly store: TrainingViewStore;
+    readonly sessionsDir: string;
+    readonly running: boolean;
+    /** Launches `req`; the reason when it cannot start. */
+    start(req: TrainingRequest): string | null;
+    /** Relaunches a run folder with --resume; the reason when it cannot. */
+    resume(out: string): string | null;
+    abort(): Promise<void>;
+    refreshRuns(): void;
+    /** Leaving the screen: nothing may outlive it. */
+    dispose(): Promise<void>;
+}
+
+export class TrainingController implements TrainingEffects {
     private run: TrainingRun | null = null;
     private logTimer: NodeJS.Timeout | null = null;
 
@@ -22,12 +40,10 @@ export class TrainingController {
         return !!this.run && (this.run.state === "running" || this.run.state === "stopping");
     }
 
-    /** Launches `req`; returns the reason when it cannot start (shown by the form). */
     start(req: TrainingRequest): string | null {
         return this.attach(() => launchTraining(req, this.hooks()), false);
     }
 
-    /** Relaunches a run folder with --resume. */
     resume(out: string): string | null {
         return this.attach(() => resumeTraining(out, this.hooks()), true);
     }
@@ -41,15 +57,16 @@ export class TrainingController {
     }
 
     refreshRuns(): void {
-        const runs = listTrainingRuns(this.sessionsDir);
-        const sel = Math.min(this.store.getState().runSel, Math.max(0, runs.length - 1));
-        this.store.setState({ runs, runSel: sel });
+        this.dispatch({ type: "runs.loaded", runs: listTrainingRuns(this.sessionsDir) });
     }
 
-    /** Leaving the screen: nothing may outlive it. */
     async dispose(): Promise<void> {
         await this.abort();
         this.stopLog();
+    }
+
+    private dispatch(a: TrainingAction): void {
+        dispatchTraining(this.store, a);
     }
 
     private attach(make: () => TrainingRun, resumed: boolean): string | null {
@@ -61,8 +78,7 @@ export class TrainingController {
             return (e as Error).message;
         }
         this.run = run;
-        const live: LiveRun = newLiveRun(run.out, run.request.setting, run.command, run.progress, resumed);
-        this.store.setState({ run: live, mode: "monitor", notice: null, confirmBack: false });
+        this.dispatch({ type: "run.started", run: newLiveRun(run.out, run.request.setting, run.command, run.request, run.progress, resumed) });
         this.startLog(run.out);
         return null;
     }
@@ -73,15 +89,17 @@ export class TrainingController {
             onEvent: (_e, progress) => this.patchRun({ progress }),
             onExit: (outcome) => {
                 this.stopLog();
-                this.patchRun({ state: outcome.status, outcome, logLines: lastLines(runFiles(outcome.out).log, LOG_LINES) });
+                const stages = this.store.getState().run?.progress.stageNames;
+                // Read from the folder: what r would resume from (nothing when no checkpoint was saved).
+                const resume = outcome.status === "done" ? null : resumePoint(outcome.out, stages);
+                this.patchRun({ state: outcome.status, outcome, resume, logLines: lastLines(runFiles(outcome.out).log, LOG_LINES) });
                 this.refreshRuns();
             }
         };
     }
 
     private patchRun(patch: Partial<LiveRun>): void {
-        const run = this.store.getState().run;
-        if (run) this.store.setState({ run: { ...run, ...patch } });
+        this.dispatch({ type: "run.patch", patch });
     }
 
     private startLog(out: string): void {

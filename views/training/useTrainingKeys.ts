@@ -1,155 +1,176 @@
-// Key dispatch of the training screen through the one keymap; state is read from the store, never a render closure.
-import { useInput } from "ink";
+// Keys of the training screen: key ids (views/training/keys.ts) to reducer actions and effects; state is
+// read from the store at the key press, never from a render closure.
+import { useInput, type Key } from "ink";
 import { existsSync, readdirSync } from "node:fs";
+import { basename } from "node:path";
+import { resumePoint, type ResumePoint } from "../../src/training/checkpoints.js";
 import { defaultTrainingOut, readTrainingRun } from "../../src/training/runs.js";
-import { matchKey } from "../keymap.js";
-import type { TrainingController } from "./controller.js";
-import { cycle, formRequest, refill, visibleFields, type FieldKey, type FormContext, type TrainingFormValues } from "./formModel.js";
-import { pastRun, type FormState, type TrainingViewState } from "./store.js";
+import { matchKey, type KeyId } from "../keymap.js";
+import { typingKey } from "../keys/typing.js";
+import type { TrainingEffects } from "./controller.js";
+import { formRequest, visibleFields, type FormContext } from "./formModel.js";
+import { pastRun } from "./liveRun.js";
+import { isLive } from "./monitorModel.js";
+import { dispatchTraining } from "./store.js";
+import type { TrainingAction, TrainingViewState } from "./trainingState.js";
 
-/** Fields whose change moves the defaults of the hyperparameters not edited by hand (refill ignores non-hyper keys in `edited`). */
-const DRIVERS: FieldKey[] = ["setting", "full", "processes", "batchSize"];
+/** What a key asks for beyond the state: the trainer, the file system, leaving. */
+export type TrainingEffect =
+    | { effect: "start" }
+    | { effect: "abort" }
+    | { effect: "abortAndBack" }
+    | { effect: "resume"; out: string }
+    /** Back to the form for another run (a used out folder gets a fresh default). */
+    | { effect: "again" }
+    | { effect: "open"; dir: string }
+    | { effect: "refreshRuns" }
+    | { effect: "back" }
+    | { effect: "quit" };
 
-export function useTrainingKeys(opts: { controller: TrainingController; ctx: () => FormContext; onBack: () => void; onQuit: () => void }) {
-    const { controller, onBack, onQuit } = opts;
-    const store = controller.store;
-    const set = (patch: Partial<TrainingViewState>) => store.setState(patch);
-    const setForm = (patch: Partial<FormState>) => set({ form: { ...store.getState().form, ...patch } });
+export type TrainingIntent = TrainingAction | TrainingEffect;
 
-    /** A new value for a field; hyperparameters follow the setting unless edited by hand. */
-    const setValue = (key: FieldKey, value: string, byHand: boolean) => {
-        const f = store.getState().form;
-        const edited = byHand ? [...new Set([...f.edited, key])] : f.edited;
-        let values: TrainingFormValues = { ...f.values, [key]: value };
-        if (DRIVERS.includes(key)) values = refill(values, new Set(edited));
-        const n = visibleFields(values).length;
-        setForm({ values, edited, sel: Math.min(f.sel, n), error: null });
-    };
+export interface KeyContext {
+    running: boolean;
+    form: FormContext;
+    /** What a resume of a run folder would continue from (reads the folder). */
+    resumeOf: (dir: string) => ResumePoint | null;
+}
 
-    const quit = async () => {
-        if (store.getState().quitting) return;
-        set({ quitting: true });
-        await controller.dispose();
-        onQuit();
-    };
+const noCheckpoint = (out: string) => `no checkpoint in ${basename(out)} yet: nothing to resume from (n starts a new run)`;
 
-    const startForm = () => {
-        const f = store.getState().form;
-        let err: string | null;
-        try {
-            err = controller.start(formRequest(f.values));
-        } catch (e) {
-            err = (e as Error).message;
+/** While a text field is being typed into, every key is text (q and ? too) but enter, esc and backspace. */
+export function typingAction(input: string, key: Key): TrainingAction | null {
+    return typingKey<TrainingAction>(input, key, { accept: { type: "edit.accept" }, cancel: { type: "edit.cancel" }, backspace: { type: "edit.backspace" }, text: (text) => ({ type: "edit.input", text }) });
+}
+
+/** A key of the training screen (null: one bound to nothing) as what it does in this state, in order. */
+export function trainingIntents(s: TrainingViewState, id: KeyId | null, c: KeyContext): TrainingIntent[] {
+    if (s.quitting) return [];
+    // Any key answers the question: y aborts and leaves, every other one stays.
+    if (s.confirmBack) return [{ type: "confirmBack", open: false }, ...(id === "train.confirm" ? [{ effect: "abortAndBack" } as const] : [])];
+    if (!id) return [];
+    if (s.help) {
+        if (id === "help" || id === "train.back") return [{ type: "help", open: false }];
+        return id === "quit" ? [{ effect: "quit" }] : [];
+    }
+    const out: TrainingIntent[] = s.notice && id !== "help" ? [{ type: "notice", text: null }] : [];
+    const add = (...x: TrainingIntent[]) => [...out, ...x];
+    switch (id) {
+        case "help":
+            return add({ type: "help", open: true });
+        case "quit":
+            return add({ effect: "quit" });
+        case "train.back":
+            return add(c.running ? { type: "confirmBack", open: true } : { effect: "back" });
+        case "train.runs":
+            return add(...(s.mode === "runs" ? [] : [{ effect: "refreshRuns" } as const]), { type: "runs.toggle" });
+    }
+    if (s.mode === "form") {
+        const field = visibleFields(s.form.values)[s.form.sel];
+        switch (id) {
+            case "train.up":
+            case "train.down":
+                return add({ type: "move", delta: id === "train.up" ? -1 : 1 });
+            case "train.edit":
+                if (!field) return add({ effect: "start" });
+                return add(field.kind === "choice" ? { type: "cycle", dir: 1, ctx: c.form } : { type: "edit.begin" });
+            case "train.prev":
+            case "train.next":
+                return add({ type: "cycle", dir: id === "train.next" ? 1 : -1, ctx: c.form });
+            case "train.start":
+                return add({ effect: "start" });
         }
-        setForm({ error: err });
-    };
+    } else if (s.mode === "monitor" && s.run) {
+        const ended = !isLive(s.run);
+        switch (id) {
+            case "train.abort":
+                return add(...(c.running ? [{ effect: "abort" } as const] : []));
+            case "train.resume":
+                if (!ended || s.run.state === "done") return out;
+                return add(s.run.resume ? { effect: "resume", out: s.run.out } : { type: "notice", text: noCheckpoint(s.run.out) });
+            case "train.new":
+                return add(...(ended ? [{ effect: "again" } as const] : []));
+        }
+    } else if (s.mode === "runs") {
+        const cur = s.runs[s.runSel];
+        switch (id) {
+            case "train.up":
+            case "train.down":
+                return add({ type: "move", delta: id === "train.up" ? -1 : 1 });
+            case "train.edit":
+                if (!cur) return out;
+                if (s.run?.out === cur.dir) return add({ type: "run.open", run: null });
+                if (c.running) return add({ type: "notice", text: "a trainer is running: abort it first to open another run" });
+                if (cur.status === "running") return add({ type: "notice", text: `${cur.id} is running in another process; its curves are shown here` });
+                return add({ effect: "open", dir: cur.dir });
+            case "train.resume":
+                if (!cur) return out;
+                if (!cur.resumable) return add({ type: "notice", text: `${cur.id} is ${cur.status}: nothing to resume` });
+                return add(c.resumeOf(cur.dir) ? { effect: "resume", out: cur.dir } : { type: "notice", text: noCheckpoint(cur.dir) });
+            case "train.new":
+                return add(...(c.running ? [] : [{ effect: "again" } as const]));
+        }
+    }
+    return out;
+}
 
-    /** Back to the form for another run; a used out folder gets a fresh default. */
-    const newRun = () => {
-        const f = store.getState().form;
-        const used = existsSync(f.values.out) && readdirSync(f.values.out).length > 0;
-        set({ mode: "form", form: { ...f, values: used ? { ...f.values, out: defaultTrainingOut(controller.sessionsDir) } : f.values, error: null, sel: 0 } });
-    };
+export function useTrainingKeys(opts: { effects: TrainingEffects; ctx: () => FormContext; onBack: () => void; onQuit: () => void }) {
+    const { effects, onBack, onQuit } = opts;
+    const store = effects.store;
+    const dispatch = (a: TrainingAction) => dispatchTraining(store, a);
 
-    const resume = (out: string) => {
-        const err = controller.resume(out);
-        if (err) set({ notice: err });
+    const run = (e: TrainingEffect) => {
+        const s = store.getState();
+        switch (e.effect) {
+            case "start": {
+                let err: string | null;
+                try {
+                    err = effects.start(formRequest(s.form.values));
+                } catch (x) {
+                    err = (x as Error).message;
+                }
+                return dispatch({ type: "form.error", error: err });
+            }
+            case "abort":
+                return void effects.abort();
+            case "abortAndBack":
+                return void effects.abort().then(onBack);
+            case "resume": {
+                const err = effects.resume(e.out);
+                return err ? dispatch({ type: "notice", text: err }) : undefined;
+            }
+            case "again": {
+                const out = s.form.values.out;
+                const used = existsSync(out) && readdirSync(out).length > 0;
+                return dispatch({ type: "form.again", out: used ? defaultTrainingOut(effects.sessionsDir) : null });
+            }
+            case "open": {
+                const r = readTrainingRun(e.dir);
+                return r ? dispatch({ type: "run.open", run: pastRun(r) }) : dispatch({ type: "notice", text: `${basename(e.dir)} is no longer a training run` });
+            }
+            case "refreshRuns":
+                return effects.refreshRuns();
+            case "back":
+                return onBack();
+            case "quit":
+                if (store.getState().quitting) return;
+                dispatch({ type: "quitting" });
+                return void effects.dispose().then(onQuit);
+        }
     };
 
     useInput((input, key) => {
         const s = store.getState();
         if (s.quitting) return;
-        const f = s.form;
-        const fields = visibleFields(f.values);
-        const field = fields[f.sel];
-        // Typing into a text field: q and ? are characters here.
-        if (s.mode === "form" && f.editing !== null && field) {
-            if (key.return) {
-                setForm({ editing: null });
-                setValue(field.key, f.editing.trim(), true);
-            } else if (key.escape) setForm({ editing: null });
-            else if (key.backspace || key.delete) setForm({ editing: f.editing.slice(0, -1) });
-            else if (input && !key.ctrl && !key.meta && !key.tab) setForm({ editing: f.editing + input });
+        if (s.mode === "form" && s.form.editing !== null) {
+            const a = typingAction(input, key);
+            if (a) dispatch(a);
             return;
         }
-        const b = matchKey("train", input, key);
-        if (s.confirmBack) {
-            set({ confirmBack: false });
-            if (b?.id === "train.confirm") void controller.abort().then(onBack);
-            return;
-        }
-        if (!b) return;
-        if (s.help) {
-            if (b.id === "help" || b.id === "train.back") set({ help: false });
-            else if (b.id === "quit") void quit();
-            return;
-        }
-        if (s.notice && b.id !== "help") set({ notice: null });
-        switch (b.id) {
-            case "help":
-                return set({ help: true });
-            case "quit":
-                return void quit();
-            case "train.back":
-                if (controller.running) return set({ confirmBack: true });
-                return onBack();
-            case "train.runs":
-                if (s.mode === "runs") return set({ mode: s.run ? "monitor" : "form" });
-                controller.refreshRuns();
-                return set({ mode: "runs" });
-        }
-        if (s.mode === "form") {
-            const n = fields.length + 1;
-            switch (b.id) {
-                case "train.up":
-                    return setForm({ sel: (f.sel - 1 + n) % n });
-                case "train.down":
-                    return setForm({ sel: (f.sel + 1) % n });
-                case "train.edit":
-                    if (!field) return startForm();
-                    if (field.kind === "choice") return setValue(field.key, cycle(field, f.values[field.key], 1, opts.ctx()), true);
-                    return setForm({ editing: f.values[field.key] });
-                case "train.prev":
-                case "train.next":
-                    if (field && field.kind !== "text") setValue(field.key, cycle(field, f.values[field.key], b.id === "train.next" ? 1 : -1, opts.ctx()), true);
-                    return;
-                case "train.start":
-                    return startForm();
-            }
-        } else if (s.mode === "monitor" && s.run) {
-            const ended = s.run.state === "done" || s.run.state === "failed" || s.run.state === "aborted";
-            switch (b.id) {
-                case "train.abort":
-                    if (controller.running) void controller.abort();
-                    return;
-                case "train.resume":
-                    if (ended && s.run.state !== "done") resume(s.run.out);
-                    return;
-                case "train.new":
-                    if (ended) newRun();
-                    return;
-            }
-        } else if (s.mode === "runs") {
-            const cur = s.runs[s.runSel];
-            switch (b.id) {
-                case "train.up":
-                    return set({ runSel: Math.max(0, s.runSel - 1) });
-                case "train.down":
-                    return set({ runSel: Math.min(Math.max(0, s.runs.length - 1), s.runSel + 1) });
-                case "train.edit":
-                    if (!cur) return;
-                    if (s.run?.out === cur.dir) return set({ mode: "monitor" });
-                    if (controller.running) return set({ notice: "a trainer is running: abort it first to open another run" });
-                    if (cur.status === "running") return set({ notice: `${cur.id} is running in another process; its curves are shown here` });
-                    return set({ mode: "monitor", run: pastRun(readTrainingRun(cur.dir) ?? cur) });
-                case "train.resume":
-                    if (!cur) return;
-                    if (!cur.resumable) return set({ notice: `${cur.id} is ${cur.status}: nothing to resume` });
-                    return resume(cur.dir);
-                case "train.new":
-                    if (!controller.running) newRun();
-                    return;
-            }
+        const id = matchKey("train", input, key)?.id ?? null;
+        for (const i of trainingIntents(s, id, { running: effects.running, form: opts.ctx(), resumeOf: (d) => resumePoint(d) })) {
+            if ("effect" in i) run(i);
+            else dispatch(i);
         }
     });
 }

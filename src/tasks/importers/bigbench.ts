@@ -9,9 +9,9 @@
 // across subtasks every id becomes "<subtask>/<id>".
 import { readdir } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { stripListedOptions } from "../options.js";
+import { letterOf, stripListedOptions } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, isObject, jsonPaths, letterOf, lineFinder, nonEmpty, type ImportOptions, type ImportResult, statTaskPath, readJsonFile } from "./common.js";
+import { Collector, failer, isObject, jsonPaths, lineFinder, nonEmpty, type ImportOptions, type ImportResult, statTaskPath, readJsonFile } from "./common.js";
 
 const describe = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v);
 

@@ -215,7 +215,6 @@ export const failer = (file: string, line: number) => (field: string | null, det
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 export const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
-export const letterOf = (i: number): string => String.fromCharCode(65 + i);
 
 /** Lower-case slug: "Counting & Probability" -> "counting-probability". */
 export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");

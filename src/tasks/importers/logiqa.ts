@@ -8,9 +8,9 @@
 // A block whose passage runs over several lines is read too when its last four lines are the options
 // A-D: the lines between the answer and the question line are the passage.
 import { basename, extname } from "node:path";
-import { optionLabel, stripOptionLabels } from "../options.js";
+import { letterOf, optionLabel, stripOptionLabels } from "../options.js";
 import type { TaskItem } from "../types.js";
-import { Collector, failer, letterOf, readItemText, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, failer, readItemText, type ImportOptions, type ImportResult } from "./common.js";
 
 interface Block {
     /** 1-based line of each of the block's lines. */

@@ -22,9 +22,9 @@
 import { basename, extname } from "node:path";
 import { boxedContents } from "../../verify/extract.js";
 import { answerIndexFromAnswer, inferFamily } from "../jsonl.js";
-import { inlineChoices, stripListedOptions, stripOptionLabels } from "../options.js";
+import { inlineChoices, letterOf, stripListedOptions, stripOptionLabels } from "../options.js";
 import type { TaskFamily, TaskItem } from "../types.js";
-import { Collector, eachJsonLine, failer, letterOf, nonEmpty, pythonEntry, readItemText, withTests, type ImportOptions, type ImportResult } from "./common.js";
+import { Collector, eachJsonLine, failer, nonEmpty, pythonEntry, readItemText, withTests, type ImportOptions, type ImportResult } from "./common.js";
 import { mathGold } from "./math.js";
 
 export const QUESTION_KEYS = ["question", "problem", "input", "query", "inputs"] as const;

@@ -3,7 +3,7 @@
 import type { DiffPart, Stage } from "../../../src/teach/types.js";
 import { diffWords } from "../../../src/teach/wordDiff.js";
 import { theme } from "../../theme.js";
-import { clean, cut, segsLength, wrap, type Line, type Seg } from "./lines.js";
+import { clean, cut, segsLength, wrap, type Line, type Seg } from "../../lines.js";
 
 export const DEL_OPEN = "[-";
 export const DEL_CLOSE = "-]";

@@ -3,7 +3,7 @@
 import type { AlignedPart, Stage } from "../../../src/teach/types.js";
 import { instructionWords } from "../../../src/teach/walkthrough.js";
 import { theme } from "../../theme.js";
-import { clean, cut, hang, pad, segsLength, wrap, type Line, type Seg } from "./lines.js";
+import { clean, cut, hang, pad, segsLength, wrap, type Line, type Seg } from "../../lines.js";
 
 export const STAGE_NAMES = ["Verify", "Diagnose", "Plan"] as const;
 

@@ -2,7 +2,7 @@
 // that stay legible on a black-and-white projector (shape, not only colour).
 import type { Outcome, Stage } from "../../../src/teach/types.js";
 import { theme } from "../../theme.js";
-import { clean, hang, wrap, type Line, type Seg } from "./lines.js";
+import { clean, hang, wrap, type Line, type Seg } from "../../lines.js";
 
 /** A three-row block font, only the letters the verdict words need. */
 const FONT: Record<string, [string, string, string]> = {
