@@ -10,6 +10,7 @@ import { stepSeed } from "./seed.js";
 import { RECORD_SCHEMA, type EngineEvent, type ItemRecord, type LoopConfig, type LoopPhase, type LoopState, type ModelRef, type StepKind, type StepRecord } from "./types.js";
 export type { LoopState } from "./types.js";
 import { formatSelection } from "../prompts/pool.js";
+import { nextPhaseOf } from "./phase.js";
 
 export type OracleFn = (item: TaskItem, output: string, meta?: OutputMeta) => Promise<Verdict>;
 
@@ -111,19 +112,7 @@ export class ReflectionLoop {
 
     /** What `next()` would do now, for the UI. */
     get nextPhase(): LoopPhase {
-        const s = this.state;
-        switch (s.kind) {
-            case "start":
-                return "answering";
-            case "answered":
-                return "verifying";
-            case "judged":
-                return this.config.mode === "retry" ? "correcting" : "reflecting";
-            case "reflected":
-                return "correcting";
-            case "done":
-                return "done";
-        }
+        return nextPhaseOf(this.state, this.config.mode);
     }
 
     /** Whether a re-roll is possible: the current turn has a reflection to replace. */
