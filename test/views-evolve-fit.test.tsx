@@ -3,18 +3,15 @@
 // way it ends, each within 80 columns and 24 rows, in every frame drawn on the way.
 import { afterEach, describe, expect, it } from "vitest";
 import type { PairedResult } from "../src/batch/pairing.js";
-import type { BatchEvent, ItemOutcome, ItemResult } from "../src/batch/types.js";
 import type { CurationSummary } from "../src/curate/export.js";
 import type { EvolveEvent } from "../src/evolve/run.js";
 import type { RoundRow, RoundsTable } from "../src/evolve/table.js";
-import type { EvolveStep } from "../src/evolve/types.js";
-import { emptyProgress, reduceProgress, type TrainingProgress } from "../src/training/progress.js";
-import type { TrainerEvent } from "../src/training/types.js";
 import { EvolveScreen } from "../views/evolve/EvolveScreen.js";
 import { createEvolveStore } from "../views/evolve/evolveStore.js";
 import { evolveLayout } from "../views/evolve/layout.js";
 import { expectEveryFrameFits, expectRedrawOnResize } from "./helpers/fit.js";
 import { mountOn, Term } from "./helpers/ink.js";
+import { evolveEvents } from "./helpers/evolveEvents.js";
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 const OUT = "sessions/evolve-sqa";
@@ -38,19 +35,7 @@ function mount(rounds = 2, out = OUT, term = new Term()) {
 /** No line wider than 80 columns, no frame taller than 24 rows: the last frame, and every one before it. */
 const expectFits = (term: Term) => expectEveryFrameFits(term.frames);
 
-const step = (round: number, s: EvolveStep, state: "start" | "done" | "skipped"): EvolveEvent => ({ type: "step", round, step: s, state, dir: `${OUT}/round-${round}/${s}` });
-const batch = (round: number, s: EvolveStep, event: BatchEvent): EvolveEvent => ({ type: "batch", round, step: s, event });
-const item = (o: ItemOutcome, done: number, total: number): BatchEvent => ({ type: "item", result: { itemId: o.itemId } as unknown as ItemResult, outcome: o, done, total });
-
-function trainEvents(round: number): EvolveEvent[] {
-    const evs: TrainerEvent[] = [
-        { event: "start", setting: "one-stage", stages: ["sft"], device: "cpu", gpus: 0, base: "tiny.gguf", data: "d", time: "t", resumed: false },
-        { event: "stage", stage: "sft", index: 1, of: 1, rows: 118, eval_rows: 0 },
-        ...[1, 2, 3, 4, 5, 6].map((k): TrainerEvent => ({ event: "log", stage: "sft", step: k, total_steps: 12, loss: 2 - 0.2 * k, elapsed_s: k, remaining_s: 12 - k }))
-    ];
-    let p: TrainingProgress = emptyProgress();
-    return evs.map((event) => ((p = reduceProgress(p, event)), { type: "train", round, event, progress: p }));
-}
+const { step, batch, item, trainEvents } = evolveEvents(OUT);
 
 const curation = (files: number): CurationSummary =>
     ({

@@ -6,20 +6,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import type { PairedResult } from "../src/batch/pairing.js";
-import type { BatchEvent, ItemOutcome, ItemResult } from "../src/batch/types.js";
+import type { ItemOutcome } from "../src/batch/types.js";
 import type { CurationSummary } from "../src/curate/export.js";
 import type { EvolveEvent, EvolveRequest } from "../src/evolve/run.js";
 import { EvolveInterrupted } from "../src/evolve/steps.js";
 import type { RoundRow, RoundsTable } from "../src/evolve/table.js";
-import type { EvolveConfig, EvolveStep } from "../src/evolve/types.js";
-import { emptyProgress, reduceProgress, type TrainingProgress } from "../src/training/progress.js";
-import type { TrainerEvent } from "../src/training/types.js";
+import type { EvolveConfig } from "../src/evolve/types.js";
 import { EvolveScreen } from "../views/evolve/EvolveScreen.js";
 import { createEvolveStore, type EvolveStore } from "../views/evolve/evolveStore.js";
 import { roundNotes } from "../views/evolve/roundsCells.js";
 import { stepSegments } from "../views/evolve/StepList.js";
 import { runEvolveDashboard } from "../views/evolve/run.js";
 import { FakeStdin, FakeStdout } from "./helpers/ink.js";
+import { evolveEvents } from "./helpers/evolveEvents.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rl-views-evolve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,23 +39,7 @@ function mount(rows = 30) {
     return { store, ui, send, frame, stops, done: () => (store.getState().dispose(), ui.unmount()) };
 }
 
-const step = (round: number, s: EvolveStep, state: "start" | "done" | "skipped"): EvolveEvent => ({ type: "step", round, step: s, state, dir: `${OUT}/round-${round}/${s}` });
-const batch = (round: number, s: EvolveStep, event: BatchEvent): EvolveEvent => ({ type: "batch", round, step: s, event });
-const item = (o: ItemOutcome, done: number, total: number): BatchEvent => ({ type: "item", result: { itemId: o.itemId } as unknown as ItemResult, outcome: o, done, total });
-
-/** A trainer's events folded the way the launcher folds them, each with the progress so far. */
-function trainEvents(round: number): EvolveEvent[] {
-    const evs: TrainerEvent[] = [
-        { event: "start", setting: "one-stage", stages: ["sft"], device: "cpu", gpus: 0, base: "tiny.gguf", data: "d", time: "t", resumed: false },
-        { event: "stage", stage: "sft", index: 1, of: 1, rows: 118, eval_rows: 0 },
-        ...[1, 2, 3, 4, 5, 6].map((k): TrainerEvent => ({ event: "log", stage: "sft", step: k, total_steps: 12, loss: 2 - 0.2 * k, elapsed_s: k, remaining_s: 12 - k }))
-    ];
-    let p: TrainingProgress = emptyProgress();
-    return evs.map((event) => {
-        p = reduceProgress(p, event);
-        return { type: "train", round, event, progress: p };
-    });
-}
+const { step, batch, item, trainEvents } = evolveEvents(OUT);
 
 const curation = (dplus: number, rows: number): CurationSummary =>
     ({
