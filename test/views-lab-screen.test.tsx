@@ -34,6 +34,15 @@ const PGDN = "\u001B[6~";
 /** A long reply, so a card is taller than the step area at 24 rows. */
 const LONG = "I looked at every statement in turn and compared it with the premises, one by one. ".repeat(3);
 
+/** Waits for the first question, then takes one step (space) per phase, waiting until the screen says it finished. */
+async function stepThrough(s: Awaited<ReturnType<typeof openScreen>>, phases: string[]): Promise<void> {
+    await until(s.frame, (f) => f.includes("question 1/40"), "the question");
+    for (const what of phases) {
+        await s.press(" ");
+        await until(s.frame, (f) => f.includes(what), what);
+    }
+}
+
 async function openScreen(columns: number | null, rows: number | null) {
     let reflections = 0;
     const backend = new ScriptedBackend(
@@ -112,11 +121,7 @@ describe("the lab screen at 80x24", () => {
     it("replaces everything on n, and shows the recorded attempt on p with space to try again", async () => {
         const s = await openScreen(80, 24);
         try {
-            await until(s.frame, (f) => f.includes("question 1/40"), "the question");
-            await s.press(" ");
-            await until(s.frame, (f) => f.includes("answering finished"), "the answer");
-            await s.press(" ");
-            await until(s.frame, (f) => f.includes("verifying finished"), "the verdict");
+            await stepThrough(s, ["answering finished", "verifying finished"]);
 
             await s.press("n");
             let f = await until(s.frame, (x) => x.includes("question 2/40"), "the next question");
@@ -153,11 +158,7 @@ describe("the lab screen at 80x24", () => {
     it("folds a re-rolled reflection, says what a new instruction applies to, expands with e and scrolls with ↑", async () => {
         const s = await openScreen(80, 24);
         try {
-            await until(s.frame, (f) => f.includes("question 1/40"), "the question");
-            for (const what of ["answering finished", "verifying finished", "reflecting finished"]) {
-                await s.press(" ");
-                await until(s.frame, (f) => f.includes(what), what);
-            }
+            await stepThrough(s, ["answering finished", "verifying finished", "reflecting finished"]);
             await s.press("]");
             let f = await until(s.frame, (x) => x.includes("instruction [1-4-1]"), "the next instruction");
             expect(f).toContain("instruction [1-4-1] applies to the next re-roll (r)");
@@ -218,11 +219,7 @@ describe("settings in effect and pending", () => {
     it("hands temperature and maxTokens to the running loop at once, and marks the others until the next question", async () => {
         const s = await openScreen(80, 24);
         try {
-            await until(s.frame, (f) => f.includes("question 1/40"), "the question");
-            for (const what of ["answering finished", "verifying finished", "reflecting finished"]) {
-                await s.press(" ");
-                await until(s.frame, (f) => f.includes(what), what);
-            }
+            await stepThrough(s, ["answering finished", "verifying finished", "reflecting finished"]);
             await s.press("s");
             await until(s.frame, (f) => f.includes("› model"), "the settings");
             // The screen opens on the first row; rows are selected downwards in SETTING_ROWS order.
