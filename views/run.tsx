@@ -1,3 +1,5 @@
+// First: Ink must load after the CI markers are dropped (see liveEnv.ts).
+import "./liveEnv.js";
 import { backoffLine } from "../src/endpoints/backoffLine.js";
 import { render } from "ink";
 import type { ReactElement } from "react";

@@ -1,3 +1,5 @@
+// First: Ink must load after the CI markers are dropped (see liveEnv.ts).
+import "../liveEnv.js";
 import { render } from "ink";
 import type { BatchSummary } from "../../src/batch/runner.js";
 import type { RunManifest } from "../../src/batch/runs.js";

@@ -1,3 +1,5 @@
+// First: Ink must load after the CI markers are dropped (see liveEnv.ts).
+import "../liveEnv.js";
 import { existsSync, readFileSync } from "node:fs";
 import { render } from "ink";
 import { evolvePaths } from "../../src/evolve/layout.js";

@@ -1,3 +1,5 @@
+// First: Ink must load after the CI markers are dropped (see liveEnv.ts).
+import "../liveEnv.js";
 import { render } from "ink";
 import { TeachApp, type TeachAppProps } from "./TeachApp.js";
 
