@@ -114,6 +114,9 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         const finish = (job: ItemJob) => {
             if (job.finished || job.pending.length > 0 || job.running > 0 || job.aborted) return;
             job.finished = true;
+            // Out of the open list: a finished job holds its loops and records, ~30 KB an item over a long run.
+            const at = open.indexOf(job);
+            if (at >= 0) open.splice(at, 1);
             if (job.error !== null) {
                 store.putError(job.item.id, job.index, job.item.task, job.error);
                 errors++;
@@ -184,8 +187,11 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
                 // No new items: help with the chains of items still open, so no sequence idles in the tail.
                 const other = open.find((j) => j.pending.length > 0);
                 if (other) await drawChain(other, slot, backend);
-                else if (answering > 0) await new Promise<void>((r) => wake.push(r));
-                else break;
+                else if (answering > 0) {
+                    // Waiting for another slot's item to open chains: idle, not still in its last phase.
+                    emit({ type: "slot", slot, phase: "idle" });
+                    await new Promise<void>((r) => wake.push(r));
+                } else break;
             }
             emit({ type: "slot", slot, phase: "idle" });
         };
