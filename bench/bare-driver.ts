@@ -11,8 +11,12 @@
 // genTokensPerSecond = P * (genTokens - 1) / generation wall time (aggregate over sequences, like
 // llama-batched-bench's S_TG column). Median over `runs`, after one short untimed warm-up per P.
 //
+// Sampling: greedy by default; `sampling: RUNNER_SAMPLING` (CLI --sample) samples like the batch
+// runner (temperature, top-k/p, min-p, repeat penalty over the last 64 tokens). The difference per
+// token between the two is sampling's share of a decode step (the bench's time breakdown).
+//
 // Library: import {bareLockstep, disposeBare} from "./bare-driver.js";
-// CLI:     npx tsx bench/bare-driver.ts [P...] [--runs 3] [--threads N] [--model FILE] [--pp 64] [--tg 128] [--json]
+// CLI:     npx tsx bench/bare-driver.ts [P...] [--runs 3] [--threads N] [--model FILE] [--pp 64] [--tg 128] [--sample] [--json]
 import { getLlama, type Llama, type LlamaModel, type Token } from "node-llama-cpp";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +35,23 @@ export interface BareOptions {
     runs?: number;
     /** tokens of KV cache per sequence */
     contextSize?: number;
+    /** default greedy */
+    sampling?: BareSampling;
 }
+
+export interface BareSampling {
+    temperature: number;
+    topK: number;
+    topP: number;
+    minP: number;
+    seed: number;
+    repeatPenalty: number;
+    /** tokens the repeat penalty looks back over (prompt and generated) */
+    repeatWindow: number;
+}
+
+/** The batch runner's sampler (bench/batch.ts's config; src/backend/llama.ts's 64-token repeat window). */
+export const RUNNER_SAMPLING: BareSampling = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, seed: 1, repeatPenalty: 1.1, repeatWindow: 64 };
 
 export interface BareResult {
     P: number;
@@ -83,6 +103,12 @@ function promptTokensFor(model: LlamaModel, seq: number, n: number): Token[] {
     return tokens.slice(0, n);
 }
 
+/** Evaluate options sampling like the runner; the repeat penalty reads the live `generated` array. */
+function sampled(o: BareSampling, prompt: Token[], generated: Token[]) {
+    const last = () => (generated.length >= o.repeatWindow ? generated.slice(-o.repeatWindow) : prompt.slice(Math.max(0, prompt.length - (o.repeatWindow - generated.length))).concat(generated));
+    return { temperature: o.temperature, topK: o.topK, topP: o.topP, minP: o.minP, seed: o.seed, yieldEogToken: true, repeatPenalty: { punishTokens: last, penalty: o.repeatPenalty } };
+}
+
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b);
     const m = s.length >> 1;
@@ -101,7 +127,8 @@ export async function bareLockstep(opts: BareOptions): Promise<BareResult> {
         genTokens = 128,
         threads = os.availableParallelism(),
         runs = 3,
-        contextSize = 512
+        contextSize = 512,
+        sampling
     } = opts;
     if (!Number.isInteger(P) || P < 1) throw new Error(`P must be a positive integer, got ${P}`);
     if (genTokens < 2) throw new Error("genTokens must be at least 2");
@@ -116,17 +143,21 @@ export async function bareLockstep(opts: BareOptions): Promise<BareResult> {
 
         const once = async (steps: number): Promise<number> => {
             for (const s of sequences) await s.clearHistory();
+            const generated: Token[][] = sequences.map(() => []);
             const iters = sequences.map((s, i) =>
-                s.evaluate(prompts[i]!, { temperature: 0, yieldEogToken: true })
+                s.evaluate(prompts[i]!, sampling == null ? { temperature: 0, yieldEogToken: true } : sampled(sampling, prompts[i]!, generated[i]!))
             );
+            const keep = (res: IteratorResult<Token>[]) => res.forEach((r, i) => r.done || generated[i]!.push(r.value));
             try {
                 // prefill: all prompts in one batch, first token sampled (untimed)
                 const first = await Promise.all(iters.map((it) => it.next()));
                 if (first.some((r) => r.done)) throw new Error("a sequence stopped during prefill");
+                keep(first);
                 const t0 = performance.now();
                 for (let step = 1; step < steps; step++) {
                     const res = await Promise.all(iters.map((it) => it.next()));
                     if (res.some((r) => r.done)) throw new Error(`a sequence stopped at token ${step + 1}`);
+                    keep(res);
                 }
                 const seconds = (performance.now() - t0) / 1000;
                 return (P * (steps - 1)) / seconds;
@@ -162,6 +193,7 @@ function parseCli(argv: string[]) {
         else if (a === "--pp") o.promptTokens = Number(v());
         else if (a === "--tg") o.genTokens = Number(v());
         else if (a === "--ctx") o.contextSize = Number(v());
+        else if (a === "--sample") o.sampling = RUNNER_SAMPLING;
         else if (a === "--json") o.json = true;
         else throw new Error(`unknown argument ${a}`);
     }
@@ -174,7 +206,7 @@ if (process.argv[1] != null && path.resolve(process.argv[1]) === fileURLToPath(i
     const results: BareResult[] = [];
     if (!json) {
         console.log(`bare node-llama-cpp lockstep driver · ${path.basename(opts.model ?? DEFAULT_MODEL)} · ` +
-            `prompt ${opts.promptTokens ?? 64} · gen ${opts.genTokens ?? 128} · threads ${opts.threads ?? os.availableParallelism()} · runs ${opts.runs ?? 3}`);
+            `prompt ${opts.promptTokens ?? 64} · gen ${opts.genTokens ?? 128} · ${opts.sampling ? "runner's sampler" : "greedy"} · threads ${opts.threads ?? os.availableParallelism()} · runs ${opts.runs ?? 3}`);
         console.log("|  P | gen tok/s (median) | runs");
         console.log("|----|--------------------|-----");
     }

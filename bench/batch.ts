@@ -1,63 +1,49 @@
-// npm run bench: the batch runner's throughput on the default model at P = 1, 2, 4, 8, beside two
-// ceilings measured in the same run (llama.cpp's llama-batched-bench on node-llama-cpp's own libraries,
-// and a bare node-llama-cpp lockstep driver), prefix reuse on/off, memory over a long run, and the
-// time to reopen a 100,000-sample run. A script, not a test: figures depend on the machine.
+// npm run bench: reflect-lab's batch runner on real demo items at P = 1, 2, 4, 8 beside its peers and
+// ceilings measured in the same run — a llama-server driven the plain way, the bare node-llama-cpp
+// lockstep driver, llama.cpp's llama-batched-bench — at the runner's own lengths and at a fixed
+// 64/128; the issue-14 target ratios, marked met or missed; where the time goes per generated token
+// when a target is missed; prefix reuse on/off; memory over a long run; the time to reopen a
+// 100,000-sample run; and, once both engines are measured, the per-machine engine choice.
+// A script, not a test: figures depend on the machine. BENCH_QUICK=1 (about 6-7 minutes on 2 cores):
+// max(4, P) items per P, one run per ceiling, only the matched lengths, no prefix-reuse-off run.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { LlamaHost } from "../src/backend/llama.js";
 import type { ParallelBackend } from "../src/backend/types.js";
+import { BATCH_ENGINES, ENGINE_CHOICE_SCHEMA, pickByParallel, thisMachine, writeEngineChoice, type BatchEngine, type EngineChoice } from "../src/batch/engineChoice.js";
 import { startBatch } from "../src/batch/session.js";
 import { RunStore } from "../src/batch/store.js";
 import { reportRun } from "../src/batch/report.js";
-import type { BatchConfig, ItemResult } from "../src/batch/types.js";
 import { DEFAULT_MODEL_PATH } from "../src/paths.js";
 import { closeMathWorker } from "../src/verify/math.js";
 import { scriptedParallel } from "../test/helpers/scriptedBackend.js";
-import { bareLockstep, disposeBare } from "./bare-driver.js";
+import { serverReplay } from "./server-replay.js";
+import { bareLockstep, disposeBare, RUNNER_SAMPLING } from "./bare-driver.js";
+import { breakdown, formatBreakdown, ratioLine, samplingShare } from "./breakdown.js";
 // @ts-expect-error: a plain ES module without types
 import { runBatchedBench } from "./llama-tools.mjs";
+import { benchConfig, runner, type RunnerFigures } from "./runner-run.js";
+import { serverPlain } from "./server-driver.js";
 
+const QUICK = process.env.BENCH_QUICK === "1";
 const PS = (process.env.BENCH_P ?? "1,2,4,8").split(",").map(Number);
+const ITEMS_SET = process.env.BENCH_ITEMS !== undefined;
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 24);
+/** Quick mode keeps a few items per slot, so P=8 still fills its batch. */
+const itemsAt = (P: number) => (QUICK && !ITEMS_SET ? Math.max(4, P) : ITEMS);
+/** process runs per ceiling figure (median) */
+const RUNS = QUICK ? 1 : 3;
+const RUNNER_VS_BARE = 0.9;
+const BATCH_VS_SERVER = 1.0;
 const threads = availableParallelism();
 const tmp = mkdtempSync(join(tmpdir(), "rl-bench-"));
 const hardware = { gpu: "auto", gpuLayers: "auto", vramCapMiB: null, threads } as const;
 const log = (s = "") => process.stdout.write(s + "\n");
 const f1 = (x: number) => x.toFixed(1);
-
-function config(P: number): BatchConfig {
-    return {
-        tasks: ["demo"], format: "auto", limit: ITEMS, parallel: P, k: 2, instructions: { kind: "random", count: 2 }, maxTurns: 2, mode: "reflect", verifier: "oracle",
-        sampler: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, seed: 1, maxTokens: 128 }, model: "default", contextSize: 2048
-    };
-}
-
-interface RunnerFigures { P: number; seconds: number; items: number; gen: number; evaluated: number; cached: number; meanContext: number; meanGen: number; occupancy: number }
-
-/** One real batch run: generated tokens/s over the whole wall time, prefill and verification included. */
-async function runner(P: number, reusePrefix = true): Promise<RunnerFigures> {
-    const host = await LlamaHost.load({ sequences: P, contextSize: 2048, threads, reusePrefix });
-    let gen = 0, evaluated = 0, cached = 0, calls = 0, ctx = 0, items = 0;
-    const count = (r: ItemResult) => {
-        items++;
-        for (const rec of [r.base, ...r.samples])
-            for (const s of rec.steps.slice(rec === r.base ? 0 : 2)) {
-                if (s.output_tokens === undefined) continue;
-                gen += s.output_tokens;
-                evaluated += s.prompt_tokens ?? 0;
-                cached += s.cached_tokens ?? 0;
-                ctx += (s.prompt_tokens ?? 0) + (s.cached_tokens ?? 0);
-                calls++;
-            }
-    };
-    const t0 = performance.now();
-    await startBatch({ config: config(P), out: join(tmp, `run-${P}-${reusePrefix}`), hardware, backend: host, onEvent: (e) => e.type === "item" && count(e.result) });
-    const seconds = (performance.now() - t0) / 1000;
-    const st = host.scheduler.stats;
-    await host.dispose();
-    return { P, seconds, items, gen, evaluated, cached, meanContext: ctx / calls, meanGen: gen / calls, occupancy: st.steps / Math.max(1, st.flushes) };
-}
+const tps = (r: RunnerFigures) => r.gen / r.seconds;
+const config = (P: number) => benchConfig(P, itemsAt(P));
+for (const P of PS) if (!Number.isInteger(P) || P < 1) throw new Error(`BENCH_P must list positive integers, got "${process.env.BENCH_P}"`);
+if (!Number.isInteger(ITEMS) || ITEMS < 1) throw new Error(`BENCH_ITEMS must be a positive integer, got "${process.env.BENCH_ITEMS}"`);
 
 async function memory(): Promise<void> {
     const file = join(tmp, "mem.jsonl");
@@ -102,53 +88,109 @@ async function reopen(): Promise<void> {
     log(`reopen a 100,000-sample run (${done} items): for resume ${f1(resumeMs)} ms, full report ${f1(reportMs)} ms (${r.progress.samples} samples; target < 2000 ms)`);
 }
 
+/** Generated tokens/s of the ceilings and peers at one workload, per P (in PS order). */
+interface Workload { name: string; llama: number[]; bare: number[]; server: number[]; sampled: number[] | null }
+
+/** `withSampler`: also the bare driver with the runner's sampler, right after the greedy one at each P (the breakdown's sampling share). */
+async function workload(name: string, promptTokens: number, genTokens: number, withSampler = false): Promise<Workload> {
+    const llama = (await runBatchedBench({ model: DEFAULT_MODEL_PATH, P: PS, promptTokens, genTokens, threads, runs: RUNS })) as { P: number; genTokensPerSecond: number }[];
+    const bare: number[] = [], server: number[] = [], sampled: number[] = [];
+    const opts = { promptTokens, genTokens, threads, runs: RUNS, contextSize: promptTokens + genTokens + 64 };
+    for (const P of PS) {
+        bare.push((await bareLockstep({ ...opts, P })).genTokensPerSecond);
+        if (withSampler) sampled.push((await bareLockstep({ ...opts, P, sampling: RUNNER_SAMPLING })).genTokensPerSecond);
+    }
+    for (const P of PS) server.push((await serverPlain({ P, promptTokens, genTokens, threads, runs: RUNS })).genTokensPerSecond);
+    return { name, llama: PS.map((P) => llama.find((x) => x.P === P)!.genTokensPerSecond), bare, server, sampled: withSampler ? sampled : null };
+}
+
+const row = (name: string, xs: (number | null)[]) => log(`${name.padEnd(54)}${xs.map((x) => (x === null ? "-" : f1(x)).padStart(8)).join("")}`);
+
+async function throughput(): Promise<void> {
+    log(`reflect-lab bench${QUICK ? " (quick)" : ""} · ${DEFAULT_MODEL_PATH.split("/").pop()} · ${threads} threads · P ${PS.join(", ")} · ${QUICK && !ITEMS_SET ? "max(4, P)" : ITEMS} demo items, k 2, random:2, max 128 tokens · ${RUNS} run${RUNS > 1 ? "s" : ""} per ceiling`);
+    log();
+    const runs: Record<BatchEngine, (RunnerFigures | null)[]> = { "node-llama-cpp": [], server: [] };
+    for (const engine of BATCH_ENGINES)
+        for (const P of PS) {
+            const r = await runner(P, { engine, items: itemsAt(P), threads, tmp });
+            runs[engine].push(r);
+            if (r) log(`runner (${engine}) P=${P}: ${r.items} items in ${f1(r.seconds)} s · ${(r.items / r.seconds).toFixed(2)} items/s · ${f1(tps(r))} generated tok/s${r.occupancy === null ? "" : ` · batch occupancy ${r.occupancy.toFixed(2)}`} · mean context ${Math.round(r.meanContext)} tok, mean generation ${Math.round(r.meanGen)} tok`);
+        }
+    const local = runs["node-llama-cpp"] as RunnerFigures[];
+    if (runs.server.every((r) => r === null)) log("runner (server): not measured, the server engine is not wired into the bench yet (bench/runner-run.ts openServerEngine)");
+    if (!QUICK) {
+        const reuseP = PS.includes(4) ? 4 : PS[0]!;
+        const off = (await runner(reuseP, { engine: "node-llama-cpp", items: itemsAt(reuseP), threads, tmp, reusePrefix: false }))!;
+        const on = local[PS.indexOf(reuseP)]!;
+        log(`prefix reuse at P=${reuseP}: on ${f1(tps(on))} tok/s, ${on.evaluated} prompt tokens evaluated (${on.cached} reused) · off ${f1(tps(off))} tok/s, ${off.evaluated} evaluated · reuse pays ${(tps(on) / tps(off)).toFixed(2)}x`);
+    }
+    closeMathWorker();
+
+    // The peer the batch target is against: a plain llama-server (defaults, as a user starts it) replaying the
+    // node-llama-cpp runner's own requests: same items, messages, token counts and parallelism, prefill included.
+    const replay: number[] = [];
+    for (const P of PS) replay.push((await serverReplay({ runDir: join(tmp, `run-node-llama-cpp-${P}-true`), P, threads })).genTokensPerSecond);
+
+    // The peers and ceilings at the runner's real context and generation lengths (the targets), and at the fixed 64/128 of the notes.
+    const matchedPrompt = Math.round(local.reduce((a, r) => a + r.meanContext, 0) / local.length);
+    const matchedGen = Math.max(16, Math.round(local.reduce((a, r) => a + r.meanGen, 0) / local.length));
+    const matched = await workload(`matched ${matchedPrompt}/${matchedGen}`, matchedPrompt, matchedGen, true);
+    const sampled = matched.sampled!;
+    const fixed = QUICK ? null : await workload("64/128", 64, 128);
+    await disposeBare();
+
+    log();
+    log(`${"generated tok/s".padEnd(54)}${PS.map((P) => `P=${P}`.padStart(8)).join("")}`);
+    for (const engine of BATCH_ENGINES) row(`runner (${engine})`, runs[engine].map((r) => (r ? tps(r) : null)));
+    const both = fixed ? [matched, fixed] : [matched];
+    row("llama-server plain, replaying the runner's requests", replay);
+    for (const w of both) row(`llama-server /completion ${w.name}, no cache`, w.server);
+    for (const w of both) row(`bare node-llama-cpp ${w.name}`, w.bare);
+    row(`bare + runner's sampler ${matched.name}`, sampled);
+    for (const w of both) row(`llama-batched-bench ${w.name} (ceiling)`, w.llama);
+    log();
+
+    // reflect-lab's batch at each P is its faster engine there.
+    const batch = PS.map((_, i) => Math.max(...BATCH_ENGINES.map((e) => runs[e][i]).filter((r) => r !== null).map(tps)));
+    const vsBare = local.map((r, i) => tps(r) / matched.bare[i]!);
+    const vsServer = batch.map((b, i) => b / replay[i]!);
+    const at = (xs: number[]) => xs.map((ratio, i) => ({ P: PS[i]!, ratio }));
+    log(`runner / bare node-llama-cpp (${matched.name}): ${ratioLine(at(vsBare), RUNNER_VS_BARE)}  (target >= ${RUNNER_VS_BARE.toFixed(2)})`);
+    log(`reflect-lab batch / llama-server plain (replay of the same requests): ${ratioLine(at(vsServer), BATCH_VS_SERVER)}  (target >= ${BATCH_VS_SERVER.toFixed(2)})`);
+    const served = runs.server;
+    if (served.some((r) => r !== null)) log(`  per engine: node-llama-cpp ${local.map((r, i) => `P=${PS[i]} ${(tps(r) / replay[i]!).toFixed(2)}`).join(" · ")} | server ${served.map((r, i) => `P=${PS[i]} ${r ? (tps(r) / replay[i]!).toFixed(2) : "n/a"}`).join(" · ")}`);
+    log(`runner / llama-batched-bench (${matched.name}, the hardware ceiling): ${local.map((r, i) => `P=${PS[i]} ${(tps(r) / matched.llama[i]!).toFixed(2)}`).join(" · ")}`);
+    const p1 = local[PS.indexOf(1)], p8 = local[PS.indexOf(8)];
+    if (p1 && p8) log(`runner P=8 / P=1: ${(tps(p8) / tps(p1)).toFixed(2)}x (target >= 2)`);
+
+    for (const [i, r] of local.entries()) {
+        if (vsBare[i]! >= RUNNER_VS_BARE && vsServer[i]! >= BATCH_VS_SERVER) continue;
+        const share = samplingShare(matched.bare[i]!, sampled[i]!);
+        log();
+        log(`where the time goes at P=${r.P} (runner, node-llama-cpp: ${r.gen} generated tokens in ${f1(r.seconds)} s, batch occupancy ${r.occupancy!.toFixed(2)} of ${r.P}, sampling ${(100 * share).toFixed(0)} % of a decode step):`);
+        for (const l of formatBreakdown(breakdown({ wallMs: r.seconds * 1000, P: r.P, generatedTokens: r.gen, flushes: r.flushes!, phases: r.phases, samplingShare: share }), r.gen)) log(l);
+    }
+    log();
+    chooseEngine(runs);
+}
+
+/** The per-machine engine choice, from the real batch runs of both engines; not written while one is missing. */
+function chooseEngine(runs: Record<BatchEngine, (RunnerFigures | null)[]>): void {
+    const figures: EngineChoice["figures"] = { "node-llama-cpp": {}, server: {} };
+    for (const e of BATCH_ENGINES) runs[e].forEach((r, i) => r && (figures[e][String(PS[i])] = Math.round(tps(r) * 10) / 10));
+    const missing = BATCH_ENGINES.filter((e) => PS.some((P) => figures[e][String(P)] === undefined));
+    if (missing.length > 0) {
+        log(`engine choice: not written (no ${missing.join(", ")} figures at every P)`);
+        return;
+    }
+    const info = runs["node-llama-cpp"][0]!.info;
+    const by_parallel = pickByParallel(figures);
+    const file = writeEngineChoice({ schema: ENGINE_CHOICE_SCHEMA, measured_at: new Date().toISOString(), machine: thisMachine(info.compute), model: { file: info.modelFile, sha256: info.modelSha256 }, figures, by_parallel });
+    log(`engine choice: ${PS.map((P) => `P=${P} ${by_parallel[String(P)]}`).join(" · ")} · written to ${file}`);
+}
+
 const only = new Set((process.env.BENCH_ONLY ?? "throughput,memory,reopen").split(","));
 if (only.has("throughput")) await throughput();
 if (only.has("memory")) await memory();
 if (only.has("reopen")) await reopen();
 rmSync(tmp, { recursive: true, force: true });
-
-async function throughput(): Promise<void> {
-    log(`reflect-lab bench · ${DEFAULT_MODEL_PATH.split("/").pop()} · ${threads} threads · P ${PS.join(", ")} · ${ITEMS} demo items, k 2, random:2, max 128 tokens`);
-    log();
-    const runs: RunnerFigures[] = [];
-    for (const P of PS) {
-        const r = await runner(P);
-        runs.push(r);
-        log(`runner P=${P}: ${r.items} items in ${f1(r.seconds)} s · ${(r.items / r.seconds).toFixed(2)} items/s · ${f1(r.gen / r.seconds)} generated tok/s · batch occupancy ${r.occupancy.toFixed(2)} · mean context ${Math.round(r.meanContext)} tok, mean generation ${Math.round(r.meanGen)} tok`);
-    }
-    const reuseP = PS.includes(4) ? 4 : PS[0]!;
-    const off = await runner(reuseP, false);
-    const on = runs.find((r) => r.P === reuseP)!;
-    log(`prefix reuse at P=${reuseP}: on ${f1(on.gen / on.seconds)} tok/s, ${on.evaluated} prompt tokens evaluated (${on.cached} reused) · off ${f1(off.gen / off.seconds)} tok/s, ${off.evaluated} evaluated · reuse pays ${((on.gen / on.seconds) / (off.gen / off.seconds)).toFixed(2)}x`);
-    closeMathWorker();
-
-    // Ceilings: the fixed 64/128 workload of the notes, and one matched to the runner's real context and generation lengths.
-    const matchedPrompt = Math.round(runs.reduce((a, r) => a + r.meanContext, 0) / runs.length);
-    const matchedGen = Math.round(runs.reduce((a, r) => a + r.meanGen, 0) / runs.length);
-    const ceilings: Record<string, { llama: number[]; bare: number[] }> = {};
-    for (const [name, promptTokens, genTokens] of [["64/128", 64, 128], [`matched ${matchedPrompt}/${matchedGen}`, matchedPrompt, Math.max(16, matchedGen)]] as const) {
-        const llama = (await runBatchedBench({ model: DEFAULT_MODEL_PATH, P: PS, promptTokens, genTokens, threads, runs: 1 })) as { P: number; genTokensPerSecond: number }[];
-        const bare = [];
-        for (const P of PS) bare.push((await bareLockstep({ P, promptTokens, genTokens, threads, runs: 1, contextSize: promptTokens + genTokens + 64 })).genTokensPerSecond);
-        ceilings[name] = { llama: PS.map((P) => llama.find((x) => x.P === P)!.genTokensPerSecond), bare };
-    }
-    await disposeBare();
-    log();
-    log(`generated tok/s        ${PS.map((P) => `P=${P}`.padStart(8)).join("")}`);
-    log(`runner                 ${runs.map((r) => f1(r.gen / r.seconds).padStart(8)).join("")}`);
-    for (const [name, c] of Object.entries(ceilings)) {
-        log(`${`llama-batched ${name}`.padEnd(23)}${c.llama.map((x) => f1(x).padStart(8)).join("")}`);
-        log(`${`bare lockstep ${name}`.padEnd(23)}${c.bare.map((x) => f1(x).padStart(8)).join("")}`);
-    }
-    log();
-    for (const [name, c] of Object.entries(ceilings)) {
-        const ratios = runs.map((r, i) => (r.gen / r.seconds) / Math.max(c.llama[i]!, c.bare[i]!));
-        log(`runner / better ceiling (${name}): ${ratios.map((x, i) => `P=${PS[i]} ${x.toFixed(2)}`).join(" · ")}  (target >= 0.90)`);
-        const bare = runs.map((r, i) => (r.gen / r.seconds) / c.bare[i]!);
-        log(`runner / bare node-llama-cpp (${name}): ${bare.map((x, i) => `P=${PS[i]} ${x.toFixed(2)}`).join(" · ")}`);
-    }
-    const p1 = runs.find((r) => r.P === 1), p8 = runs.find((r) => r.P === 8);
-    if (p1 && p8) log(`runner P=8 / P=1: ${((p8.gen / p8.seconds) / (p1.gen / p1.seconds)).toFixed(2)}x (target >= 2)`);
-    log();
-}

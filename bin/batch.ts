@@ -60,6 +60,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
         .option("--endpoint <name|none>", "generator: a stored OpenAI-compatible endpoint, or none for the local model (default: the stored generator role)")
         .option("--reflector-endpoint <name|none>", "an endpoint reflects and corrects; turn 1 stays with the generator (default: the stored reflector role)")
         .option("--context-size <n>", "tokens per sequence (default: the stored setting)", int("--context-size", 256))
+        .addOption(new Option("--engine <engine>", "what runs the local model: node-llama-cpp (in this process), server (a llama-server on the same GGUF, -np P, prompt cache on, stopped when the run ends), or auto: the faster of the two at this P as `npm run bench` measured on this machine (node-llama-cpp when it has not run here); a resumed run keeps its own").choices(["auto", "node-llama-cpp", "server"]).default("auto"))
         .option("--trained <dir>", "a finished training run folder: its trained reflector/corrector (result.json) reflects and corrects; turn 1 stays with the base model")
         .option("--reflector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as reflector (and corrector, unless --corrector-adapter)")
         .option("--corrector-adapter <gguf>", "a LoRA adapter (GGUF) on the base model as corrector (default: the reflector's)")
@@ -109,6 +110,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             if ((o.resume || o.retryErrors) && o.endpoint) fail("--resume and --retry-errors use the run's stored generator; drop --endpoint");
             if (o.reflectorEndpoint && o.reflectorEndpoint !== "none" && (o.trained || o.reflectorAdapter)) fail("give either --reflector-endpoint or --trained/--reflector-adapter, not both");
             if (o.endpoint && o.endpoint !== "none" && o.model) fail("give either --endpoint or --model, not both");
+            if (o.endpoint && o.endpoint !== "none" && o.engine !== "auto") fail(`--engine ${o.engine} chooses how the local model runs, but --endpoint ${o.endpoint} generates on its own server; drop --engine (or use --endpoint none for the local model)`);
             const endpoints = new EndpointStore();
             const continuing = o.resume || o.retryErrors;
             // Explicit options win; otherwise the stored roles (a new run only: a resumed one keeps its manifest's).
@@ -133,6 +135,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 fail((e as Error).message);
             }
             if (generator && !o.endpoint) process.stderr.write(`generator: endpoint ${generator.name} (the stored generator role; --endpoint none for the local model)\n`);
+            if (generator && !o.endpoint && o.engine !== "auto") fail(`--engine ${o.engine} chooses how the local model runs, but the generator is endpoint ${generator.name} (the stored generator role); pass --endpoint none to run the local model, or drop --engine`);
             if (reflector?.reflect.endpoint && !o.reflectorEndpoint) process.stderr.write(`reflector: endpoint ${reflector.reflect.endpoint.name} (the stored reflector role; --reflector-endpoint none for the generator)\n`);
             const parallel = o.parallel ?? generator?.concurrency ?? (continuing ? storedEndpointConcurrency(o.out, endpoints) : undefined) ?? defaultParallel();
             const config: BatchConfig = {
@@ -177,6 +180,11 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             };
             const onSigint = () => onSignal("SIGINT");
             const onSigterm = () => onSignal("SIGTERM");
+            // Exit hooks of libraries (when-exit, through conf's atomically) send the signal again to kill the
+            // process, which would count as the second Ctrl-C and exit before the run (and a managed
+            // llama-server) stopped. Set aside while the batch runs; they still run on "exit".
+            const foreign = (["SIGINT", "SIGTERM"] as const).map((sig) => ({ sig, listeners: process.rawListeners(sig) as ((...a: unknown[]) => void)[] }));
+            for (const f of foreign) process.removeAllListeners(f.sig);
             process.on("SIGINT", onSigint);
             process.on("SIGTERM", onSigterm);
             const req: BatchRequest = {
@@ -184,6 +192,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 out: o.out,
                 resume: o.resume,
                 retryErrors: o.retryErrors,
+                engine: o.engine,
                 skipInvalid: o.skipInvalid,
                 hardware: s,
                 endpointStore: endpoints,
@@ -200,6 +209,8 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
                 } else {
                     const progress = new ProgressLines(config.maxTurns, (l) => process.stderr.write(l + "\n"), o.interval * 1000);
                     req.onEvent = (e) => {
+                        // The start line's companion: which engine runs the model, and why (auto: the bench's figures).
+                        if (e.type === "engine") process.stderr.write(`engine: ${e.engine} (${e.why})\n`);
                         if (o.json) process.stdout.write(JSON.stringify(e.type === "item" ? { type: "item", item_id: e.result.itemId, task: e.result.task, outcome: e.outcome, done: e.done, total: e.total } : e) + "\n");
                         progress.on(e);
                     };
@@ -219,6 +230,7 @@ export function addBatchCommands(program: Command, store: SettingsStore): void {
             } finally {
                 process.off("SIGINT", onSigint);
                 process.off("SIGTERM", onSigterm);
+                for (const f of foreign) for (const l of f.listeners) process.on(f.sig, l);
                 closeMathWorker();
             }
         });

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LlamaHost } from "../src/backend/llama.js";
+import { startManagedServer } from "../src/backend/managedServer.js";
 import type { ChatMessage } from "../src/backend/types.js";
 import { compareRuns } from "../src/batch/compare.js";
 import { reflectorFromTraining } from "../src/batch/reflector.js";
@@ -161,6 +162,48 @@ describe("node-llama-cpp loads base + trained adapter", () => {
     }, 300_000);
 });
 
+describe("the managed llama-server serves the trained adapter", () => {
+    it("greedy replies with the adapter switched on per request match node-llama-cpp with the adapter applied; off, they match the base", async () => {
+        const sft = readJsonl<SftRow>(join(data, "sft.reflector.train.jsonl"))[0]!;
+        const messages = sft.messages.slice(0, -1);
+        const sampler = { temperature: 0, topK: 1, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 24 };
+        const adapter = outcomes.get("one-stage")!.result!.reflector.adapter!;
+        // A few training steps move probabilities but rarely the greedy reply (see above); at scale 4 the
+        // adapter changes the reply, so "switched on" and "off" can be told apart by the text alone.
+        const scale = 4;
+        // The first words: two builds of the same kernels may part ways late in a greedy reply, not early.
+        const head = (t: string) => t.trim().split(/\s+/).slice(0, 8).join(" ");
+        const nodeText = async (lora?: string) => {
+            const host = await LlamaHost.load({ model: "default", contextSize: 2048, sequences: 1, threads: 2, lora: lora ? [{ path: lora, scale }] : undefined });
+            try {
+                return (await host.slots[0]!.generate({ messages, sampler })).text;
+            } finally {
+                await host.dispose();
+            }
+        };
+        const nodeBase = await nodeText();
+        const nodeTrained = await nodeText(adapter);
+        const server = await startManagedServer({ parallel: 1, contextSize: 2048, threads: 2, adapters: [adapter] });
+        try {
+            const trainedHost = await server.withAdapter(adapter, scale);
+            expect(trainedHost.info.adapters).toEqual(["adapter.gguf"]);
+            const serverBase = (await server.slots[0]!.generate({ messages, sampler })).text;
+            const serverTrained = (await trainedHost.slots[0]!.generate({ messages, sampler })).text;
+            // Base again after the adapter ran on the same slot: its cache must not leak the adapter's state.
+            const serverBaseAgain = (await server.slots[0]!.generate({ messages, sampler })).text;
+            console.log(`[e2e-training] server LoRA: base ${JSON.stringify(head(serverBase))} · trained ${JSON.stringify(head(serverTrained))} · node trained ${JSON.stringify(head(nodeTrained))}`);
+            expect(head(serverBase).length).toBeGreaterThan(0);
+            expect(head(serverBase)).toBe(head(nodeBase));
+            expect(head(serverTrained)).toBe(head(nodeTrained));
+            expect(serverBaseAgain).toBe(serverBase);
+            expect(head(nodeTrained)).not.toBe(head(nodeBase));
+            expect(head(serverTrained)).not.toBe(head(serverBase));
+        } finally {
+            await server.dispose();
+        }
+    }, 300_000);
+});
+
 describe("measuring the trained reflector", () => {
     it("a batch uses the base for turn 1 and the adapter to reflect and correct; compare lines the runs up", async () => {
         const config: BatchConfig = {
@@ -195,4 +238,32 @@ describe("measuring the trained reflector", () => {
             store.close();
         }
     }, 600_000);
+
+    it("the same batch on --engine server: the adapter is served by the one llama-server and switched on only for reflect and correct", async () => {
+        const config: BatchConfig = {
+            tasks: ["demo"], format: "auto", limit: 4, parallel: 2, k: 1, instructions: { kind: "fixed", keys: ["1-1-1"] }, maxTurns: 2, mode: "reflect", verifier: "oracle",
+            sampler: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, seed: 5, maxTokens: 48 }, model: "default", contextSize: 2048,
+            reflector: reflectorFromTraining(outcomes.get("one-stage")!.out)
+        };
+        const progress: string[] = [];
+        const hardware = { gpu: "cpu" as const, gpuLayers: "auto" as const, vramCapMiB: null, threads: 2 };
+        const run = await startBatch({ config, engine: "server", out: join(dir, "batch-trained-server"), hardware, onProgress: (m) => progress.push(m) });
+        expect(run.done).toBe(4);
+        expect(run.manifest.engine).toEqual({ kind: "server", why: "--engine server" });
+        expect(run.manifest.backend.kind).toBe("llama-server");
+        expect(progress.some((m) => m.includes("adapter.gguf: on the managed llama-server"))).toBe(true);
+        const store = RunStore.open(run.runDir);
+        try {
+            const records = [...store.sampleRecords()].map((r) => JSON.parse(r.record) as ItemRecord);
+            expect(records.length).toBeGreaterThan(0);
+            const steps = records.flatMap((rec) => rec.steps.filter((s) => !s.superseded));
+            expect(steps.filter((s) => s.kind === "reflect").length).toBeGreaterThan(0);
+            for (const step of steps) {
+                if (step.kind === "answer") expect(step.model).toBeUndefined();
+                if (step.kind === "reflect" || step.kind === "correct") expect(step.model?.adapters).toEqual(["adapter.gguf"]);
+            }
+        } finally {
+            store.close();
+        }
+    }, 300_000);
 });

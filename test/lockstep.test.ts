@@ -55,3 +55,54 @@ describe("lockstep scheduler", () => {
         expect(b).toEqual({ status: "fulfilled", value: 2 });
     });
 });
+
+/** An iterator whose every token takes `ms` milliseconds, like a decode of that length. */
+function slow(n: number, ms: number): AsyncIterator<number> {
+    let i = 0;
+    return { next: () => new Promise((r) => setTimeout(() => r(i < n ? { value: i++, done: false } : { value: undefined, done: true }), ms)) };
+}
+
+describe("lockstep flush timing", () => {
+    it("times each flush up to its slowest token, by batch size, flagging the flush that carries a first step", async () => {
+        const s = new LockstepScheduler<number>();
+        // Two slots, 2 tokens each: 3 flushes of 2 (tokens, tokens, done); slot 1 is the slow one.
+        await Promise.all([drive(s, 0, slow(2, 2)), drive(s, 1, slow(2, 40))]);
+        expect(s.stats.flushes).toBe(3);
+        const t = s.timing.bySize.get(2)!;
+        expect([...s.timing.bySize.keys()]).toEqual([2]);
+        expect(t.firstCount).toBe(1);
+        expect(t.decodeCount).toBe(2);
+        expect(t.decodeSample).toHaveLength(2);
+        // Each flush lasts until the 40 ms token, not the 2 ms one.
+        for (const ms of t.decodeSample) expect(ms).toBeGreaterThan(30);
+        expect(t.firstMs).toBeGreaterThan(30);
+        expect(t.decodeMs).toBeCloseTo(t.decodeSample[0]! + t.decodeSample[1]!, 6);
+    });
+
+    it("flags a late joiner's first step in a flush of the new size", async () => {
+        const s = new LockstepScheduler<number>();
+        // Slot 0 makes 6 tokens of 10 ms; slot 1 joins after ~25 ms: its first step lands in a flush of 2.
+        await Promise.all([drive(s, 0, slow(6, 10)), drive(s, 1, slow(1, 10), 25)]);
+        const one = s.timing.bySize.get(1)!, two = s.timing.bySize.get(2)!;
+        expect(one.firstCount).toBe(1);
+        expect(two.firstCount).toBe(1);
+        expect(one.firstCount + one.decodeCount + two.firstCount + two.decodeCount).toBe(s.stats.flushes);
+        expect(s.stats.steps).toBe(one.firstCount + one.decodeCount + 2 * (two.firstCount + two.decodeCount));
+    });
+
+    it("keeps a bounded sample of decode flushes but exact counts and sums", () => {
+        const s = new LockstepScheduler<number>();
+        const n = 1030;
+        for (let i = 0; i < n; i++) s.timing.record(4, false, i);
+        s.timing.record(4, true, 500);
+        const t = s.timing.bySize.get(4)!;
+        expect(t.decodeCount).toBe(n);
+        expect(t.decodeSample).toHaveLength(1024);
+        expect(t.decodeMs).toBe((n * (n - 1)) / 2);
+        // The oldest six were overwritten by the newest six.
+        expect(t.decodeSample.slice(0, 6)).toEqual([1024, 1025, 1026, 1027, 1028, 1029]);
+        expect([t.firstCount, t.firstMs]).toEqual([1, 500]);
+        s.timing.reset();
+        expect(s.timing.bySize.size).toBe(0);
+    });
+});

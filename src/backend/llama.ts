@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { cpuContention, registerCpuUse } from "./cpuPeers.js";
-import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { Backend, BackendInfo, ChatMessage, ComputeBackend, GenerateRequest, GenerateResult, ParallelBackend, StopReason } from "./types.js";
+import { chatTokens, modelChatWrapper } from "./chatPrompt.js";
 import { LockstepScheduler } from "./lockstep.js";
 import { modelFileName, modelSha256, resolveModelPath } from "./modelFile.js";
 import { checkGgufFile } from "./ggufHeader.js";
@@ -53,7 +54,7 @@ export class LlamaHost implements ParallelBackend {
     }
 
     static async load(opts: LlamaBackendOptions = {}): Promise<LlamaHost> {
-        const { getLlama, resolveChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
+        const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
         const modelPath = await resolveModelPath(opts.model, opts.onProgress);
         // Bounds-checked headers first: node-llama-cpp's reader trusts them (a crafted count hangs it).
         checkGgufFile(modelPath, "model");
@@ -94,12 +95,7 @@ export class LlamaHost implements ParallelBackend {
             .catch((e: unknown) => {
                 throw contextError(e, modelPath, opts.lora);
             });
-        // Resolving the Jinja chat template costs ~0.6 s of main-thread time: once per model.
-        // The model's own Jinja template, as transformers renders it at training time (same tokens; see
-        // test/e2e-training.test.ts); node-llama-cpp's "auto" would swap in a family wrapper (ChatML here,
-        // which drops the template's default system prompt and doubles BOS on SmolLM2).
-        const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
-        const chatWrapper = resolveChatWrapper(model, hasTemplate ? { type: "jinjaTemplate" } : {});
+        const chatWrapper = await modelChatWrapper(model);
         const compute: ComputeBackend = llama.gpu === false ? "cpu" : llama.gpu;
         const info: BackendInfo = {
             kind: "node-llama-cpp",
@@ -167,10 +163,7 @@ export class LlamaHost implements ParallelBackend {
     }
 
     private tokenize(messages: ChatMessage[]): Token[] {
-        const items: ChatHistoryItem[] = messages.map((m) => (m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content }));
-        // An empty model turn at the end asks the model to write the next one.
-        items.push({ type: "model", response: [] });
-        return this.chatWrapper.generateContextState({ chatHistory: items }).contextText.tokenize(this.model.tokenizer);
+        return chatTokens(this.model, this.chatWrapper, messages);
     }
 
     async dispose(): Promise<void> {

@@ -17,6 +17,20 @@ export interface OpenAIHostOptions {
     onBackoff?: (ev: BackoffEvent) => void;
     /** Backoff jitter, injected in tests. */
     random?: () => number;
+    /**
+     * A host that is not a user's endpoint (the managed llama-server, src/backend/managedServer.ts):
+     * what its info says instead of the endpoint's; it is then not reported as an endpoint (endpointOf).
+     */
+    info?: Partial<BackendInfo>;
+    /** Fields added to slot i's request bodies (llama-server's cache_prompt, id_slot, lora); none by default. */
+    extraBody?: (slot: number) => Record<string, unknown>;
+    /** The prompt text records keep, instead of the generic serialization (renderPrompt). */
+    renderPrompt?: (messages: ChatMessage[]) => string;
+    /**
+     * Record prompt tokens as the local backend counts them, evaluated only (usage.prompt_tokens minus
+     * the cached ones), instead of OpenAI's usage.prompt_tokens, which counts the cached ones too.
+     */
+    promptTokensEvaluated?: boolean;
 }
 
 const refs = new WeakMap<BackendInfo, EndpointRef>();
@@ -44,7 +58,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         private readonly apiKey: string | undefined,
         private readonly client: OpenAI,
         slots: number,
-        private readonly random?: () => number
+        private readonly opts: OpenAIHostOptions = {}
     ) {
         this.failure = { keyHint: keyHint(endpoint, apiKey), secrets: [apiKey] };
         this.inFlight = new Semaphore(endpoint.concurrency);
@@ -62,9 +76,10 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
             threads: 0,
             sequences: slots,
             adapters: [],
-            note: `remote: endpoint ${endpoint.name} (${endpoint.baseURL})`
+            note: `remote: endpoint ${endpoint.name} (${endpoint.baseURL})`,
+            ...opts.info
         };
-        refs.set(this.info, endpointRef(endpoint));
+        if (!opts.info) refs.set(this.info, endpointRef(endpoint));
         this.slots = Array.from({ length: slots }, (_, i) => this.slotBackend(i));
     }
 
@@ -74,7 +89,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         const slots = opts.slots ?? e.concurrency;
         if (!Number.isInteger(slots) || slots < 1) throw new Error(`endpoint ${e.name}: slots must be an integer >= 1`);
         registerSecret(apiKey);
-        const host = new OpenAIHost(e, apiKey, openaiClient(e, apiKey), slots, opts.random);
+        const host = new OpenAIHost(e, apiKey, openaiClient(e, apiKey), slots, opts);
         if (opts.onBackoff) host.onBackoff(opts.onBackoff);
         return host;
     }
@@ -96,6 +111,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
      * nothing is lost; the header line says whose template applies.
      */
     renderPrompt(messages: ChatMessage[]): string {
+        if (this.opts.renderPrompt) return this.opts.renderPrompt(messages);
         return `[server-side chat template: ${this.endpoint.model} at ${this.endpoint.baseURL}]\n` + messages.map((m) => `<|${m.role}|>\n${m.content}\n`).join("") + "<|assistant|>\n";
     }
 
@@ -113,6 +129,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         // llama.cpp and vLLM read these; servers that do not know them ignore them (or, like
         // api.openai.com, refuse them: samplerExtras false).
         if (e.samplerExtras !== false) Object.assign(body, { top_k: s.topK, min_p: s.minP, repeat_penalty: s.repeatPenalty });
+        if (this.opts.extraBody) Object.assign(body, this.opts.extraBody(slot));
         const state: Attempt = { text: "", t0: performance.now() };
         try {
             return await withRetries(
@@ -125,11 +142,11 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
                         release();
                     }
                 },
-                { ...this.failure, endpoint: e, signal: req.signal, random: this.random, onBackoff: (ev) => this.listeners.forEach((l) => l({ ...ev, slot })) }
+                { ...this.failure, endpoint: e, signal: req.signal, random: this.opts.random, onBackoff: (ev) => this.listeners.forEach((l) => l({ ...ev, slot })) }
             );
         } catch (err) {
             // Aborted (also while backing off): what streamed so far, like a local generation.
-            if (err instanceof AbortedError || req.signal?.aborted) return result(state.text, "abort", state, undefined, req.messages);
+            if (err instanceof AbortedError || req.signal?.aborted) return this.result(state.text, "abort", state, undefined, req.messages);
             if (err instanceof EndpointError) throw err;
             throw new Error(redact(`${endpointLabel(e)}: ${(err as Error).message ?? String(err)}`, [this.apiKey]));
         }
@@ -142,7 +159,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
             const r = this.completion(data, response);
             const choice = r.choices[0]!;
             state.text = choice.message?.content ?? "";
-            return result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
+            return this.result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
         } catch (err) {
             throw d.signal.aborted ? d.error() : err;
         } finally {
@@ -172,7 +189,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
                 const choice = r.choices[0]!;
                 state.text = choice.message?.content ?? "";
                 if (state.text) req.onText!(state.text);
-                return result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
+                return this.result(state.text, stopReasonOf(choice.finish_reason), state, r.usage, req.messages);
             }
             let chunks = 0;
             for await (const chunk of stream) {
@@ -194,7 +211,7 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         } finally {
             d.dispose();
         }
-        if (failure === undefined) return result(state.text, stopReasonOf(finish), state, usage, req.messages);
+        if (failure === undefined) return this.result(state.text, stopReasonOf(finish), state, usage, req.messages);
         if (failure instanceof AbortedError || !state.text) throw failure;
         // Text already went to the screen; a retry would show it twice.
         const f = classifyFailure(failure, this.endpoint, this.failure);
@@ -208,6 +225,10 @@ export class OpenAIHost implements ParallelBackend, BackoffSource {
         const url = response.url || `${this.endpoint.baseURL}/chat/completions`;
         const msg = unexpectedReply({ url, status: response.status, contentType: response.headers.get("content-type"), body: data, expected: "an OpenAI chat completion", why });
         throw new EndpointError(redact(`${endpointLabel(this.endpoint)}: ${msg}`, [this.apiKey]), false);
+    }
+
+    private result(text: string, stopReason: StopReason, state: Attempt, usage: OpenAI.CompletionUsage | undefined | null, messages: ChatMessage[]): GenerateResult {
+        return result(text, stopReason, state, usage, messages, this.opts.promptTokensEvaluated === true);
     }
 
     private slotBackend(i: number): Backend {
@@ -234,11 +255,14 @@ function stopReasonOf(finish: string | null | undefined): StopReason {
 /** Rough tokens for servers that omit `usage`: ~4 characters per token in English text. An estimate, used only then. */
 const estimateTokens = (chars: number): number => (chars > 0 ? Math.max(1, Math.round(chars / 4)) : 0);
 
-function result(text: string, stopReason: StopReason, state: Attempt, usage: OpenAI.CompletionUsage | undefined | null, messages: ChatMessage[]): GenerateResult {
+function result(text: string, stopReason: StopReason, state: Attempt, usage: OpenAI.CompletionUsage | undefined | null, messages: ChatMessage[], evaluatedOnly: boolean): GenerateResult {
     const ms = performance.now() - state.t0;
     const outputTokens = typeof usage?.completion_tokens === "number" ? usage.completion_tokens : estimateTokens(text.length);
-    const promptTokens = typeof usage?.prompt_tokens === "number" ? usage.prompt_tokens : estimateTokens(messages.reduce((n, m) => n + m.content.length, 0));
     const cached = usage?.prompt_tokens_details?.cached_tokens;
+    const promptTokens =
+        typeof usage?.prompt_tokens === "number"
+            ? usage.prompt_tokens - (evaluatedOnly && typeof cached === "number" ? Math.min(cached, usage.prompt_tokens) : 0)
+            : estimateTokens(messages.reduce((n, m) => n + m.content.length, 0));
     return {
         text,
         stopReason,

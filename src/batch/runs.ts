@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { BackendInfo } from "../backend/types.js";
 import { SESSIONS_DIR } from "../paths.js";
 import { sessionFolders } from "../sessionFolders.js";
+import type { BatchEngine } from "./engineChoice.js";
 import { describeReflector, type ReflectorManifest } from "./reflector.js";
 import { RunStore } from "./store.js";
 import type { BatchConfig } from "./types.js";
@@ -19,6 +20,8 @@ export interface RunManifest {
     /** The trained reflector/corrector's files and hashes; null or absent (older runs) = the base model. */
     reflector?: ReflectorManifest | null;
     backend: Pick<BackendInfo, "kind" | "compute" | "gpuLayers" | "totalLayers" | "contextSize" | "threads" | "sequences" | "note">;
+    /** The engine `config.engine` names and why it was chosen (`--engine auto`: the bench's figures); absent in older runs. */
+    engine?: { kind: BatchEngine; why: string };
     prompts_sha256: string;
     tasks: { name: string; items: number; ids_sha256: string };
     versions: Record<string, string>;

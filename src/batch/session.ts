@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { LlamaHost } from "../backend/llama.js";
+import { isManagedServer, startManagedServer, type ManagedServerHost } from "../backend/managedServer.js";
 import { OpenAIHost } from "../backend/openai.js";
 import { resolveRef } from "../endpoints/resolve.js";
 import { loadTeacherTemplates } from "../teacher/templates.js";
@@ -20,6 +21,7 @@ import type { TaskFormatError } from "../tasks/jsonl.js";
 import type { TaskSet } from "../tasks/types.js";
 import { hashReflector, reflectorChange, roleEndpoints, roleModels, type ReflectorManifest } from "./reflector.js";
 import { runBatch, type BatchSummary } from "./runner.js";
+import { runEngine, type RequestedEngine } from "./runEngine.js";
 import { RUN_SCHEMA, type RunManifest } from "./runs.js";
 import { RunStore } from "./store.js";
 import { checkTurn1Model, openTurn1Source, type Turn1Source } from "./turn1From.js";
@@ -33,6 +35,11 @@ export interface BatchRequest {
     resume?: boolean;
     retryErrors?: boolean;
     skipInvalid?: boolean;
+    /**
+     * A new run's engine: auto (the bench's pick for this machine and P), node-llama-cpp, or a managed
+     * llama-server on the same GGUF; default `config.engine`, else node-llama-cpp. A resumed run keeps its own.
+     */
+    engine?: RequestedEngine;
     /** Hardware settings (not part of the results): GPU, layers, VRAM cap, threads. */
     hardware: Pick<Settings, "gpu" | "gpuLayers" | "vramCapMiB" | "threads">;
     promptsDir?: string;
@@ -89,8 +96,15 @@ export function tasksDifference(stored: string[], given: string[]): string | nul
     return `--tasks ${given.join(" ")} differs from the run's tasks ${stored.join(" ")} (${detail}); drop --tasks to resume with the run's own`;
 }
 
-/** Configs (and manifests) from before trained reflectors or endpoints have no `reflector`/`endpoint`: the local base model. */
-export const normalizeConfig = (c: BatchConfig): BatchConfig => ({ ...c, reflector: c.reflector ?? null, endpoint: c.endpoint ?? null, teacher: c.teacher ?? null, turn1From: c.turn1From ?? null });
+/** Configs (and manifests) from before trained reflectors, endpoints or engines have none: the local base model on node-llama-cpp. */
+export const normalizeConfig = (c: BatchConfig): BatchConfig => ({
+    ...c,
+    reflector: c.reflector ?? null,
+    endpoint: c.endpoint ?? null,
+    teacher: c.teacher ?? null,
+    turn1From: c.turn1From ?? null,
+    engine: c.engine ?? "node-llama-cpp"
+});
 
 /**
  * Starts (or resumes) a batch run: validates the run folder against its manifest, loads tasks,
@@ -153,8 +167,10 @@ interface Prepared {
 }
 
 async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<BatchSummary & { runDir: string; manifest: RunManifest }> {
+    // Its own copy: the resolved engine goes into it below.
+    const config: BatchConfig = { ...p.config };
     let { manifest } = p;
-    const { config, tasks, templates, pool, promptsHash, codeSandbox, promptsDir, turn1 } = p;
+    const { tasks, templates, pool, promptsHash, codeSandbox, promptsDir, turn1 } = p;
     // Hashed before any model loads: a missing or changed adapter fails fast.
     const reflector: ReflectorManifest | null = config.reflector ? await hashReflector(config.reflector) : null;
     if (manifest) {
@@ -166,11 +182,16 @@ async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<
     if (config.reflector && !req.roles) for (const r of roleEndpoints(config.reflector)) resolveRef(r.endpoint, req.endpointStore);
     if (config.verifier === "teacher" && !config.teacher && !req.teacher) throw new Error('verifier "teacher" needs a teacher endpoint: pass --teacher <endpoint> (or assign one: reflect-lab endpoints role verifier <name>)');
     const teacherEndpoint = config.verifier === "teacher" && config.teacher && !req.teacher ? resolveRef(config.teacher, req.endpointStore) : null;
+    const engine = runEngine({ requested: req.engine, configured: config.engine, parallel: config.parallel, manifest, endpoint: generatorEndpoint?.endpoint.name ?? null, injected: !!req.backend, gpu: req.hardware.gpu });
+    config.engine = engine.engine;
+    req.onEvent?.({ type: "engine", ...engine });
     const backend =
         req.backend ??
         (generatorEndpoint
             ? await OpenAIHost.open(generatorEndpoint.endpoint, generatorEndpoint.apiKey, { slots: config.parallel })
-            : await LlamaHost.load({ ...hostOptions(config, req), model: config.model }));
+            : engine.engine === "server"
+              ? await startServer(config, req)
+              : await LlamaHost.load({ ...hostOptions(config, req), model: config.model }));
     const hosts: ParallelBackend[] = [];
     let teacher = req.teacher;
     try {
@@ -179,7 +200,8 @@ async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<
             hosts.push(host);
             teacher = host.single();
         }
-        const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, backend instanceof LlamaHost ? backend : null) : undefined);
+        const base = backend instanceof LlamaHost ? backend : isManagedServer(backend) ? backend : null;
+        const roles = req.roles ?? (config.reflector ? await loadRoleHosts(config, req, hosts, base) : undefined);
         const b = backend.info;
         if (turn1) checkTurn1Model(turn1, b.modelSha256, b.modelFile);
         if (manifest && manifest.model.sha256 !== b.modelSha256) throw new Error(`this run was made with model ${manifest.model.file} (sha256 ${manifest.model.sha256.slice(0, 12)}), not ${b.modelFile} (${b.modelSha256.slice(0, 12)})`);
@@ -192,6 +214,7 @@ async function runWith(req: BatchRequest, runDir: string, p: Prepared): Promise<
                 model: { file: b.modelFile, path: b.modelPath, sha256: b.modelSha256, adapters: b.adapters },
                 reflector,
                 backend: { kind: b.kind, compute: b.compute, gpuLayers: b.gpuLayers, totalLayers: b.totalLayers, contextSize: b.contextSize, threads: b.threads, sequences: b.sequences, ...(b.note ? { note: b.note } : {}) },
+                engine: { kind: engine.engine, why: engine.why },
                 prompts_sha256: promptsHash,
                 tasks: { name: tasks.name, items: tasks.items.length, ids_sha256: idsHash(tasks) },
                 versions: versions(),
@@ -220,11 +243,29 @@ const hostOptions = (config: BatchConfig, req: BatchRequest) => ({
 });
 
 /**
+ * `--engine server`: a llama-server on the run's GGUF with `parallel` slots, serving the trained
+ * reflector's LoRA adapters too (off unless a request names one). Stopped by disposing it.
+ */
+function startServer(config: BatchConfig, req: BatchRequest): Promise<ManagedServerHost> {
+    const adapters = config.reflector && !req.roles ? roleModels(config.reflector).filter((m) => m.kind === "adapter").map((m) => m.path) : [];
+    return startManagedServer({
+        model: config.model,
+        parallel: config.parallel,
+        contextSize: config.contextSize,
+        threads: req.hardware.threads ?? undefined,
+        gpuLayers: req.hardware.gpuLayers,
+        adapters,
+        onProgress: req.onProgress,
+        signal: req.signal
+    });
+}
+
+/**
  * One host per distinct role file or endpoint, `parallel` slots each: the run's base GGUF with the LoRA
  * adapter, the fine-tuned GGUF, or an OpenAI-compatible endpoint. One adapter or endpoint serving both
  * roles opens once. Hosts go into `hosts` (disposed by the caller).
  */
-async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[], base: LlamaHost | null): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
+async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: ParallelBackend[], base: LlamaHost | ManagedServerHost | null): Promise<{ reflect?: ParallelBackend; correct?: ParallelBackend }> {
     const roles: { reflect?: ParallelBackend; correct?: ParallelBackend } = {};
     for (const r of roleEndpoints(config.reflector!)) {
         const { endpoint, apiKey } = resolveRef(r.endpoint as EndpointRef, req.endpointStore);
@@ -234,9 +275,12 @@ async function loadRoleHosts(config: BatchConfig, req: BatchRequest, hosts: Para
         for (const role of r.roles) roles[role] = host;
     }
     for (const m of roleModels(config.reflector!)) {
-        req.onProgress?.(`loading the ${config.reflector!.crossModel ? "" : "trained "}${m.roles.join("/")} ${m.kind} ${basename(m.path)}`);
-        // An adapter goes on the base model already in memory (its own context); a whole GGUF loads on its own.
-        const host = m.kind === "adapter" && base ? await base.withAdapter([{ path: m.path }]) : await LlamaHost.load({
+        const what = `the ${config.reflector!.crossModel ? "" : "trained "}${m.roles.join("/")} ${m.kind} ${basename(m.path)}`;
+        const onServer = base !== null && !(base instanceof LlamaHost);
+        // The managed server serves the run's own GGUF; another whole GGUF runs in this process.
+        req.onProgress?.(onServer ? (m.kind === "adapter" ? `${what}: on the managed llama-server (switched on per request)` : `loading ${what} on node-llama-cpp (the managed llama-server serves only the run's own GGUF)`) : `loading ${what}`);
+        // An adapter goes on the base model already in memory (its own context, or the server's requests); a whole GGUF loads on its own.
+        const host = m.kind === "adapter" && base ? await (base instanceof LlamaHost ? base.withAdapter([{ path: m.path }]) : base.withAdapter(m.path)) : await LlamaHost.load({
             ...hostOptions(config, req),
             model: m.kind === "model" ? m.path : config.model,
             lora: m.kind === "adapter" ? [{ path: m.path }] : undefined

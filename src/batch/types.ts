@@ -1,6 +1,7 @@
 import type { LoopMode, VerifierMode, ItemRecord } from "../engine/types.js";
 import type { SamplerSettings } from "../backend/types.js";
 import type { BackoffEvent, EndpointRef } from "../endpoints/types.js";
+import type { BatchEngine } from "./engineChoice.js";
 
 /** Which instructions each failed answer is reflected on. */
 export type InstructionPlan =
@@ -40,6 +41,11 @@ export interface BatchConfig {
      * instead of generating them; null = turn 1 is generated here. Optional like `reflector`.
      */
     turn1From?: string | null;
+    /**
+     * What generates with the local model: node-llama-cpp in this process or a managed llama-server on
+     * the same GGUF (the resolved one, never "auto"). Optional: older manifests load as "node-llama-cpp".
+     */
+    engine?: BatchEngine;
 }
 
 /**
@@ -98,6 +104,8 @@ export type BatchEvent =
     | { type: "item"; result: ItemResult; outcome: ItemOutcome; done: number; total: number }
     | { type: "item-error"; itemId: string; task: string; error: string; done: number; total: number }
     | { type: "state"; message: string }
+    /** The engine the run generates with and why (sent before "start"). */
+    | { type: "engine"; engine: BatchEngine; why: string }
     /** A remote request waits before its next try (429, 5xx, timeout...); its item carries on afterwards. */
     | ({ type: "backoff" } & BackoffEvent)
     | { type: "done"; done: number; total: number; errors: number; interrupted: boolean; seconds: number };

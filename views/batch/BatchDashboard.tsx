@@ -112,6 +112,8 @@ export function BatchDashboard({ store, onStop, onBack, onQuit, staticLog = true
                     <Text color={ended ? (s.interrupted ? theme.warn : theme.ok) : theme.accent} wrap="truncate-end">
                         {s.status === "done" ? (s.interrupted ? "■ stopped" : "● done") : s.status === "starting" ? "… starting" : s.status === "stopping" ? "… stopping" : "▶ running"}
                         {s.alreadyDone ? <Text color={theme.muted}> · resumed: {s.alreadyDone} already done</Text> : null}
+                        {/* The engine's name comes first so a narrow terminal cuts only its reason. */}
+                        {s.engine ? <Text color={theme.muted}> · engine {s.engine.engine} ({s.engine.why})</Text> : null}
                     </Text>
                     <ProgressBar done={s.done} total={s.total} errors={s.errors} itemsPerSecond={s.itemsPerSecond} tokensPerSecond={s.tokensPerSecond} eta={s.eta} elapsed={s.elapsed} width={Math.min(30, term.columns - 40)} />
                     {L.slotRows ? (

@@ -175,6 +175,9 @@ export function createBatchBridge(store: BatchStore, opts: BatchBridgeOptions = 
                 pushLine({ itemId: e.itemId, task: e.task, t1: null, samples: 0, correctAtMax: 0, error: e.error });
                 pending = { ...pending, lastError: `${e.itemId}: ${e.error}` };
                 break;
+            case "engine":
+                pending = { ...pending, engine: { engine: e.engine, why: e.why } };
+                break;
             case "state":
                 pending = { ...pending, state: e.message };
                 if (backoff) backoff.before = e.message;

@@ -64,6 +64,8 @@ export interface BatchState {
     logChunk: number;
     /** The last finished items, across chunks: the ones the dashboard can open. */
     recent: FinishedLine[];
+    /** What generates (node-llama-cpp or the managed llama-server) and why; null until the run says. */
+    engine: { engine: string; why: string } | null;
     /** The engine's last "state" message (waiting, backing off), or load progress. */
     state: string | null;
     lastError: string | null;
@@ -102,6 +104,7 @@ function initial(init: BatchInit) {
         log: [],
         logChunk: 0,
         recent: [],
+        engine: null,
         state: null,
         lastError: null,
         interrupted: false
