@@ -42,6 +42,8 @@ export interface ManagedServerHost extends ParallelBackend, BackoffSource {
     withAdapter(path: string, scale?: number): Promise<ParallelBackend>;
     /** The prompt text the server itself renders for these messages (POST /apply-template): what records must match. */
     serverPrompt(messages: ChatMessage[]): Promise<string>;
+    /** A raw POST to the server with the run's key (diagnostics and tests: e.g. logprobs with an adapter on). */
+    post(path: string, body: object): Promise<unknown>;
     /** The server's last log lines (keys redacted). */
     log(): string;
     stop(): Promise<void>;
@@ -115,6 +117,11 @@ export async function startManagedServer(o: ManagedServerOptions): Promise<Manag
         await renderer.dispose();
         throw e;
     }
+    const post = async (path: string, body: object): Promise<unknown> => {
+        const r = await fetch(`http://127.0.0.1:${proc.port}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+        if (!r.ok) throw new Error(`llama-server ${path}: HTTP ${r.status} ${redact((await r.text()).slice(0, 300), [apiKey])}`);
+        return r.json();
+    };
     return {
         info: base.info,
         slots: base.slots,
@@ -126,10 +133,9 @@ export async function startManagedServer(o: ManagedServerOptions): Promise<Manag
             if (id < 0) throw new Error(`llama-server: the adapter ${path} was not loaded at start (loaded: ${adapters.map((a) => basename(a)).join(", ") || "none"})`);
             return OpenAIHost.open(endpoint, apiKey, hostOptions(id, scale, { adapters: [modelFileName(path)] }));
         },
+        post,
         async serverPrompt(messages: ChatMessage[]) {
-            const r = await fetch(`http://127.0.0.1:${proc.port}/apply-template`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ messages }) });
-            if (!r.ok) throw new Error(`llama-server /apply-template: HTTP ${r.status}`);
-            return ((await r.json()) as { prompt: string }).prompt;
+            return ((await post("/apply-template", { messages })) as { prompt: string }).prompt;
         },
         log: proc.log,
         stop: proc.stop,
