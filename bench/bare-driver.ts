@@ -120,22 +120,21 @@ function median(xs: number[]): number {
  * (median over `runs`). Loads the model once per path; disposes the context before returning.
  */
 export async function bareLockstep(opts: BareOptions): Promise<BareResult> {
-    const {
-        model: modelPath = DEFAULT_MODEL,
-        P,
-        promptTokens = 64,
-        genTokens = 128,
-        threads = os.availableParallelism(),
-        runs = 3,
-        contextSize = 512,
-        sampling
-    } = opts;
+    const model = await loadModel(opts.model ?? DEFAULT_MODEL);
+    return bareOnModel(model, opts);
+}
+
+/**
+ * The same on a model the caller loaded (bench:gpu: the fully offloaded CUDA model of its offload
+ * check, rather than trusting gpu "auto" to pick CUDA).
+ */
+export async function bareOnModel(model: LlamaModel, opts: Omit<BareOptions, "model">): Promise<BareResult> {
+    const { P, promptTokens = 64, genTokens = 128, threads = os.availableParallelism(), runs = 3, contextSize = 512, sampling } = opts;
     if (!Number.isInteger(P) || P < 1) throw new Error(`P must be a positive integer, got ${P}`);
     if (genTokens < 2) throw new Error("genTokens must be at least 2");
     if (promptTokens + genTokens + 1 > contextSize)
         throw new Error(`contextSize ${contextSize} too small for ${promptTokens}+${genTokens} tokens`);
 
-    const model = await loadModel(modelPath);
     const context = await model.createContext({ sequences: P, contextSize, threads });
     try {
         const sequences = Array.from({ length: P }, () => context.getSequence());

@@ -2,7 +2,7 @@
 // GGUF with `-np P -c P*ctx -t threads --jinja` and nothing else tuned (the server's default prompt
 // cache and slot choice). Killed on stop(), on SIGINT and when this process exits.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../test/helpers/llamaServer.js";
 // @ts-expect-error: a plain ES module without types
 import { ensureLlamaServer } from "../scripts/llama-server.mjs";
 
@@ -11,17 +11,6 @@ export interface PlainServer {
     /** the server's last output, for failure messages */
     log(): string;
     stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as { port: number }).port;
-            s.close(() => resolve(port));
-        });
-    });
 }
 
 export async function startPlainServer(o: { model: string; P: number; ctxPerSlot: number; threads: number }): Promise<PlainServer> {
