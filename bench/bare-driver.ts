@@ -11,12 +11,18 @@
 // genTokensPerSecond = P * (genTokens - 1) / generation wall time (aggregate over sequences, like
 // llama-batched-bench's S_TG column). Median over `runs`, after one short untimed warm-up per P.
 //
+// Same work (`prefillTokens`, CLI --prefill N): each sequence already holds the first
+// promptTokens - N tokens (read untimed) and reads its last N in the timed phase, as a runner's call
+// reads only its new prompt tokens on top of a reused prefix; then genTokensPerSecond =
+// P * genTokens / (prefill + generation wall time), the ceiling for the runner's prefill and
+// generation together with no pipeline work.
+//
 // Sampling: greedy by default; `sampling: RUNNER_SAMPLING` (CLI --sample) samples like the batch
 // runner (temperature, top-k/p, min-p, repeat penalty over the last 64 tokens). The difference per
 // token between the two is sampling's share of a decode step (the bench's time breakdown).
 //
 // Library: import {bareLockstep, disposeBare} from "./bare-driver.js";
-// CLI:     npx tsx bench/bare-driver.ts [P...] [--runs 3] [--threads N] [--model FILE] [--pp 64] [--tg 128] [--sample] [--json]
+// CLI:     npx tsx bench/bare-driver.ts [P...] [--runs 3] [--threads N] [--model FILE] [--pp 64] [--tg 128] [--sample] [--prefill N] [--json]
 import { getLlama, type Llama, type LlamaModel, type Token } from "node-llama-cpp";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +43,8 @@ export interface BareOptions {
     contextSize?: number;
     /** default greedy */
     sampling?: BareSampling;
+    /** timed prompt tokens per sequence, read on top of an untimed context of promptTokens - prefillTokens (default 0: prefill untimed) */
+    prefillTokens?: number;
 }
 
 export interface BareSampling {
@@ -129,8 +137,9 @@ export async function bareLockstep(opts: BareOptions): Promise<BareResult> {
  * check, rather than trusting gpu "auto" to pick CUDA).
  */
 export async function bareOnModel(model: LlamaModel, opts: Omit<BareOptions, "model">): Promise<BareResult> {
-    const { P, promptTokens = 64, genTokens = 128, threads = os.availableParallelism(), runs = 3, contextSize = 512, sampling } = opts;
+    const { P, promptTokens = 64, genTokens = 128, threads = os.availableParallelism(), runs = 3, contextSize = 512, sampling, prefillTokens = 0 } = opts;
     if (!Number.isInteger(P) || P < 1) throw new Error(`P must be a positive integer, got ${P}`);
+    if (!Number.isInteger(prefillTokens) || prefillTokens < 0 || prefillTokens > promptTokens) throw new Error(`prefillTokens must be an integer from 0 to promptTokens (${promptTokens}), got ${prefillTokens}`);
     if (genTokens < 2) throw new Error("genTokens must be at least 2");
     if (promptTokens + genTokens + 1 > contextSize)
         throw new Error(`contextSize ${contextSize} too small for ${promptTokens}+${genTokens} tokens`);
@@ -142,24 +151,28 @@ export async function bareOnModel(model: LlamaModel, opts: Omit<BareOptions, "mo
 
         const once = async (steps: number): Promise<number> => {
             for (const s of sequences) await s.clearHistory();
+            // Same-work mode: the reused context goes in untimed, the call's own prompt tokens are timed.
+            const held = prefillTokens > 0 ? promptTokens - prefillTokens : 0;
+            if (held > 0) await Promise.all(sequences.map((s, i) => s.evaluateWithoutGeneratingNewTokens(prompts[i]!.slice(0, held))));
             const generated: Token[][] = sequences.map(() => []);
             const iters = sequences.map((s, i) =>
-                s.evaluate(prompts[i]!, sampling == null ? { temperature: 0, yieldEogToken: true } : sampled(sampling, prompts[i]!, generated[i]!))
+                s.evaluate(prompts[i]!.slice(held), sampling == null ? { temperature: 0, yieldEogToken: true } : sampled(sampling, prompts[i]!, generated[i]!))
             );
             const keep = (res: IteratorResult<Token>[]) => res.forEach((r, i) => r.done || generated[i]!.push(r.value));
             try {
-                // prefill: all prompts in one batch, first token sampled (untimed)
+                // prefill: all prompts in one batch, first token sampled (untimed unless same-work mode)
+                const tp = performance.now();
                 const first = await Promise.all(iters.map((it) => it.next()));
                 if (first.some((r) => r.done)) throw new Error("a sequence stopped during prefill");
                 keep(first);
-                const t0 = performance.now();
+                const t0 = prefillTokens > 0 ? tp : performance.now();
                 for (let step = 1; step < steps; step++) {
                     const res = await Promise.all(iters.map((it) => it.next()));
                     if (res.some((r) => r.done)) throw new Error(`a sequence stopped at token ${step + 1}`);
                     keep(res);
                 }
                 const seconds = (performance.now() - t0) / 1000;
-                return (P * (steps - 1)) / seconds;
+                return (P * (prefillTokens > 0 ? steps : steps - 1)) / seconds;
             } finally {
                 await Promise.all(iters.map((it) => it.return()));
             }
@@ -193,6 +206,7 @@ function parseCli(argv: string[]) {
         else if (a === "--tg") o.genTokens = Number(v());
         else if (a === "--ctx") o.contextSize = Number(v());
         else if (a === "--sample") o.sampling = RUNNER_SAMPLING;
+        else if (a === "--prefill") o.prefillTokens = Number(v());
         else if (a === "--json") o.json = true;
         else throw new Error(`unknown argument ${a}`);
     }
@@ -205,7 +219,7 @@ if (process.argv[1] != null && path.resolve(process.argv[1]) === fileURLToPath(i
     const results: BareResult[] = [];
     if (!json) {
         console.log(`bare node-llama-cpp lockstep driver · ${path.basename(opts.model ?? DEFAULT_MODEL)} · ` +
-            `prompt ${opts.promptTokens ?? 64} · gen ${opts.genTokens ?? 128} · ${opts.sampling ? "runner's sampler" : "greedy"} · threads ${opts.threads ?? os.availableParallelism()} · runs ${opts.runs ?? 3}`);
+            `prompt ${opts.promptTokens ?? 64}${opts.prefillTokens ? ` (last ${opts.prefillTokens} timed)` : ""} · gen ${opts.genTokens ?? 128} · ${opts.sampling ? "runner's sampler" : "greedy"} · threads ${opts.threads ?? os.availableParallelism()} · runs ${opts.runs ?? 3}`);
         console.log("|  P | gen tok/s (median) | runs");
         console.log("|----|--------------------|-----");
     }

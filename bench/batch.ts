@@ -114,7 +114,9 @@ async function throughput(): Promise<void> {
         for (const P of PS) {
             const r = await runner(P, { engine, items: itemsAt(P), threads, tmp });
             runs[engine].push(r);
-            if (r) log(`runner (${engine}) P=${P}: ${r.items} items in ${f1(r.seconds)} s · ${(r.items / r.seconds).toFixed(2)} items/s · ${f1(tps(r))} generated tok/s${r.occupancy === null ? "" : ` · batch occupancy ${r.occupancy.toFixed(2)}`} · mean context ${Math.round(r.meanContext)} tok, mean generation ${Math.round(r.meanGen)} tok`);
+            if (r)
+                log(`runner (${engine}) P=${P}: ${r.items} items in ${f1(r.seconds)} s · ${(r.items / r.seconds).toFixed(2)} items/s · ${f1(tps(r))} generated tok/s${r.occupancy === null ? "" : ` · batch occupancy ${r.occupancy.toFixed(2)}`} · mean context ${Math.round(r.meanContext)} tok, mean generation ${Math.round(r.meanGen)} tok, mean KV per generated token ${Math.round(r.meanKv)}, ` +
+                    `${Math.round(r.evaluated / Math.max(1, r.calls))} prompt tok read per call${r.prefixCopies ? ` · ${r.prefixCopies.copies} prefixes copied between slots (${r.prefixCopies.tokens} tok not read again)` : ""}`);
         }
     const local = runs["node-llama-cpp"] as RunnerFigures[];
     if (runs.server.every((r) => r === null)) log("runner (server): not measured, the server engine is not wired into the bench yet (bench/runner-run.ts openServerEngine)");
@@ -132,10 +134,17 @@ async function throughput(): Promise<void> {
     for (const P of PS) replay.push((await serverReplay({ runDir: join(tmp, `run-node-llama-cpp-${P}-true`), P, threads })).genTokensPerSecond);
 
     // The peers and ceilings at the runner's real context and generation lengths (the targets), and at the fixed 64/128 of the notes.
-    const matchedPrompt = Math.round(local.reduce((a, r) => a + r.meanContext, 0) / local.length);
+    // The generation is the runner's mean per call; the prompt is set so that the bare driver's tokens attend
+    // over the same mean KV length as the runner's generated tokens did (decode cost grows with it).
     const matchedGen = Math.max(16, Math.round(local.reduce((a, r) => a + r.meanGen, 0) / local.length));
+    const matchedPrompt = Math.max(16, Math.round(local.reduce((a, r) => a + r.meanKv, 0) / local.length - (matchedGen - 1) / 2));
     const matched = await workload(`matched ${matchedPrompt}/${matchedGen}`, matchedPrompt, matchedGen, true);
     const sampled = matched.sampled!;
+    // The same work as the runner with no pipeline: its context and generation, and its own prompt tokens read per call, timed.
+    const readPerCall = local.map((r) => Math.min(matchedPrompt, Math.max(1, Math.round(r.evaluated / Math.max(1, r.calls)))));
+    const sameWork: number[] = [];
+    for (const [i, P] of PS.entries())
+        sameWork.push((await bareLockstep({ P, promptTokens: matchedPrompt, genTokens: matchedGen, prefillTokens: readPerCall[i]!, sampling: RUNNER_SAMPLING, threads, runs: RUNS, contextSize: matchedPrompt + matchedGen + 64 })).genTokensPerSecond);
     const fixed = QUICK ? null : await workload("64/128", 64, 128);
     await disposeBare();
 
@@ -147,6 +156,7 @@ async function throughput(): Promise<void> {
     for (const w of both) row(`llama-server /completion ${w.name}, no cache`, w.server);
     for (const w of both) row(`bare node-llama-cpp ${w.name}`, w.bare);
     row(`bare + runner's sampler ${matched.name}`, sampled);
+    row(`bare, same work: ${matched.name} + the runner's prompt reads`, sameWork);
     for (const w of both) row(`llama-batched-bench ${w.name} (ceiling)`, w.llama);
     log();
 
@@ -156,6 +166,7 @@ async function throughput(): Promise<void> {
     const vsServer = batch.map((b, i) => b / replay[i]!);
     const at = (xs: number[]) => xs.map((ratio, i) => ({ P: PS[i]!, ratio }));
     log(`runner / bare node-llama-cpp (${matched.name}): ${ratioLine(at(vsBare), RUNNER_VS_BARE)}  (target >= ${RUNNER_VS_BARE.toFixed(2)})`);
+    log(`runner / bare doing the same work (${matched.name}, reading ${readPerCall.join("/")} prompt tok per call, timed; the pipeline's own cost): ${ratioLine(at(local.map((r, i) => tps(r) / sameWork[i]!)), RUNNER_VS_BARE)}`);
     log(`reflect-lab batch / llama-server plain (replay of the same requests): ${ratioLine(at(vsServer), BATCH_VS_SERVER)}  (target >= ${BATCH_VS_SERVER.toFixed(2)})`);
     const served = runs.server;
     if (served.some((r) => r !== null)) log(`  per engine: node-llama-cpp ${local.map((r, i) => `P=${PS[i]} ${(tps(r) / replay[i]!).toFixed(2)}`).join(" · ")} | server ${served.map((r, i) => `P=${PS[i]} ${r ? (tps(r) / replay[i]!).toFixed(2) : "n/a"}`).join(" · ")}`);

@@ -33,6 +33,16 @@ export interface RunnerFigures {
     cached: number;
     meanContext: number;
     meanGen: number;
+    /**
+     * The KV length a generated token attends over, averaged over the generated tokens: a decode step's
+     * cost grows with it (here -26 % tok/s from 80 to 272 tokens at P=1), and long replies come at long
+     * prompts (reflections, corrections), so the per-call mean prompt understates it.
+     */
+    meanKv: number;
+    /** generate calls (turn 1, reflect, correct) */
+    calls: number;
+    /** prompt prefixes copied between slots instead of read again (node-llama-cpp only) */
+    prefixCopies: { copies: number; tokens: number } | null;
     /** mean tokens per decode batch (node-llama-cpp only) */
     occupancy: number | null;
     info: BackendInfo;
@@ -52,13 +62,13 @@ export function benchConfig(P: number, items: number): BatchConfig {
 interface Engine {
     backend: ParallelBackend;
     /** what the engine measured itself, read after the run */
-    measured(): { occupancy: number | null; flushes: Map<number, FlushSizeTimes> | null };
+    measured(): { occupancy: number | null; flushes: Map<number, FlushSizeTimes> | null; prefixCopies: { copies: number; tokens: number } | null };
 }
 
 /** The managed llama-server engine (src/backend/managedServer.ts, `batch --engine server`), P slots, prompt cache on. */
 async function openServerEngine(P: number, threads: number): Promise<Engine | null> {
     const backend = await startManagedServer({ model: "default", parallel: P, contextSize: 2048, threads });
-    return { backend, measured: () => ({ occupancy: null, flushes: null }) };
+    return { backend, measured: () => ({ occupancy: null, flushes: null, prefixCopies: null }) };
 }
 
 async function openEngine(o: RunOptions, P: number): Promise<Engine | null> {
@@ -68,7 +78,7 @@ async function openEngine(o: RunOptions, P: number): Promise<Engine | null> {
         backend: host,
         measured: () => {
             const st = host.scheduler.stats;
-            return { occupancy: st.steps / Math.max(1, st.flushes), flushes: new Map(host.scheduler.timing.bySize) };
+            return { occupancy: st.steps / Math.max(1, st.flushes), flushes: new Map(host.scheduler.timing.bySize), prefixCopies: { ...host.prefixCopies } };
         }
     };
 }
@@ -77,7 +87,7 @@ async function openEngine(o: RunOptions, P: number): Promise<Engine | null> {
 export async function runner(P: number, o: RunOptions): Promise<RunnerFigures | null> {
     const engine = await openEngine(o, P);
     if (!engine) return null;
-    let gen = 0, evaluated = 0, cached = 0, calls = 0, ctx = 0, items = 0;
+    let gen = 0, evaluated = 0, cached = 0, calls = 0, ctx = 0, kv = 0, items = 0;
     const count = (r: ItemResult) => {
         items++;
         // A sample's first two steps are the item's own turn 1 (answer, verification), counted once in the base.
@@ -87,7 +97,9 @@ export async function runner(P: number, o: RunOptions): Promise<RunnerFigures | 
                 gen += s.output_tokens;
                 evaluated += s.prompt_tokens ?? 0;
                 cached += s.cached_tokens ?? 0;
-                ctx += (s.prompt_tokens ?? 0) + (s.cached_tokens ?? 0);
+                const prompt = (s.prompt_tokens ?? 0) + (s.cached_tokens ?? 0);
+                ctx += prompt;
+                kv += s.output_tokens * (prompt + (s.output_tokens - 1) / 2);
                 calls++;
             }
     };
@@ -104,9 +116,9 @@ export async function runner(P: number, o: RunOptions): Promise<RunnerFigures | 
             }
         });
         const t1 = performance.now();
-        const { occupancy, flushes } = engine.measured();
+        const { occupancy, flushes, prefixCopies } = engine.measured();
         return {
-            engine: o.engine, P, seconds: (t1 - t0) / 1000, items, gen, evaluated, cached, meanContext: ctx / Math.max(1, calls), meanGen: gen / Math.max(1, calls),
+            engine: o.engine, P, seconds: (t1 - t0) / 1000, items, gen, evaluated, cached, meanContext: ctx / Math.max(1, calls), meanGen: gen / Math.max(1, calls), meanKv: kv / Math.max(1, gen), calls, prefixCopies,
             occupancy, info: engine.backend.info, phases: phaseSlotMs(marks, P, t0, t1), flushes
         };
     } finally {

@@ -6,6 +6,7 @@ import { chatTokens, modelChatWrapper } from "./chatPrompt.js";
 import { LockstepScheduler } from "./lockstep.js";
 import { modelFileName, modelSha256, resolveModelPath } from "./modelFile.js";
 import { checkGgufFile } from "./ggufHeader.js";
+import { commonPrefix, pickDonor } from "./prefixDonor.js";
 
 export interface LlamaBackendOptions {
     /** A GGUF path, an `hf:` URI, or undefined for the embedded default model. */
@@ -39,6 +40,9 @@ const REPEAT_WINDOW = 64;
 export class LlamaHost implements ParallelBackend {
     readonly slots: Backend[];
     readonly scheduler = new LockstepScheduler<Token>();
+    /** Prompt prefixes copied from another slot's sequence instead of evaluated again (the bench reports them). */
+    readonly prefixCopies = { copies: 0, tokens: 0 };
+    private readonly sequences: LlamaContextSequence[];
 
     private constructor(
         readonly info: BackendInfo,
@@ -50,7 +54,13 @@ export class LlamaHost implements ParallelBackend {
         /** False for a context attached to another host's model (withAdapter): disposing it leaves the model loaded. */
         private readonly ownsModel = true
     ) {
-        this.slots = Array.from({ length: context.totalSequences }, (_, i) => new LlamaSlot(this, i, context.getSequence(), this.scheduler));
+        this.sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
+        this.slots = this.sequences.map((seq, i) => new LlamaSlot(this, i, seq, this.scheduler));
+    }
+
+    /** The other slots' sequences, with their evaluated tokens: where a slot may copy a prompt prefix from. */
+    donors(slot: number): { sequence: LlamaContextSequence; tokens: readonly number[] }[] {
+        return this.sequences.flatMap((sequence, i) => (i === slot ? [] : [{ sequence, tokens: sequence.contextTokens }]));
     }
 
     static async load(opts: LlamaBackendOptions = {}): Promise<LlamaHost> {
@@ -222,6 +232,33 @@ class LlamaSlot implements Backend {
         return { tokens: target.length, logprob, mean: logprob / target.length };
     }
 
+    /**
+     * When another slot's sequence holds a longer prefix of `prompt` than this one (a chain of an item
+     * another slot answered, the next sample of the same turn 1), copies that sequence's KV state up
+     * to it: a buffer copy (tens of MB) instead of re-reading hundreds of tokens. Returns the prefix
+     * this sequence now shares with the prompt.
+     */
+    private async borrowPrefix(prompt: Token[], own: number): Promise<number> {
+        const seq = this.sequence as LlamaContextSequence & { _copyStateFromOtherSequence?: (other: LlamaContextSequence, upTo: number) => Promise<boolean> };
+        // Sliding-window and recurrent models keep more than KV cells per prefix (node-llama-cpp's checkpoints): not copied.
+        if (seq.needsCheckpoints || typeof seq._copyStateFromOtherSequence !== "function") return own;
+        const donor = pickDonor(prompt, own, this.host.donors(this.id));
+        if (!donor) return own;
+        // node-llama-cpp's own (internal) sequence copy: llama_memory_seq_cp under the context lock, so a
+        // donor mid-generation is copied between decode batches, then the tail past `upTo` erased.
+        const upTo = Math.min(donor.common, prompt.length - 1);
+        try {
+            await seq._copyStateFromOtherSequence(donor.sequence, upTo);
+        } catch {
+            await seq.clearHistory();
+            return 0;
+        }
+        const now = commonPrefix(seq.contextTokens, prompt);
+        this.host.prefixCopies.copies++;
+        this.host.prefixCopies.tokens += Math.max(0, now - own);
+        return now;
+    }
+
     renderPrompt(messages: ChatMessage[]): string {
         // Detokenized with special tokens, so BOS and template markers appear as the model reads them.
         return this.host.model.detokenize(this.host.tokens(messages), true);
@@ -236,10 +273,9 @@ class LlamaSlot implements Backend {
         if (room < 2) throw new Error(`the prompt (${prompt.length} tokens) does not fit the context (${seq.contextSize} tokens per sequence); raise contextSize or lower maxTurns/maxTokens`);
         const maxTokens = Math.min(req.sampler.maxTokens, room - 1);
 
-        // Keep the longest evaluated prefix; at least one token is evaluated again to get fresh logits.
-        const have = seq.contextTokens;
-        let common = 0;
-        while (this.host.reusePrefix && common < have.length && common < prompt.length && have[common] === prompt[common]) common++;
+        // Keep the longest evaluated prefix (this sequence's own, or one copied from another slot's);
+        // at least one token is evaluated again to get fresh logits.
+        let common = this.host.reusePrefix ? await this.borrowPrefix(prompt, commonPrefix(seq.contextTokens, prompt)) : 0;
         if (common === prompt.length) common--;
         if (common < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: common, end: seq.nextTokenIndex }]);
         const toEvaluate = prompt.slice(common);
