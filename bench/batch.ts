@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ParallelBackend } from "../src/backend/types.js";
-import { BATCH_ENGINES, ENGINE_CHOICE_SCHEMA, pickByParallel, thisMachine, writeEngineChoice, type BatchEngine, type EngineChoice } from "../src/batch/engineChoice.js";
+import { BATCH_ENGINES, ENGINE_CHOICE_SCHEMA, mergeEngineChoice, pickByParallel, readEngineChoice, thisMachine, writeEngineChoice, type BatchEngine, type EngineChoice } from "../src/batch/engineChoice.js";
 import { startBatch } from "../src/batch/session.js";
 import { RunStore } from "../src/batch/store.js";
 import { reportRun } from "../src/batch/report.js";
@@ -196,9 +196,11 @@ function chooseEngine(runs: Record<BatchEngine, (RunnerFigures | null)[]>): void
         return;
     }
     const info = runs["node-llama-cpp"][0]!.info;
-    const by_parallel = pickByParallel(figures);
-    const file = writeEngineChoice({ schema: ENGINE_CHOICE_SCHEMA, measured_at: new Date().toISOString(), machine: thisMachine(info.compute), model: { file: info.modelFile, sha256: info.modelSha256 }, figures, by_parallel });
-    log(`engine choice: ${PS.map((P) => `P=${P} ${by_parallel[String(P)]}`).join(" · ")} · written to ${file}`);
+    const fresh: EngineChoice = { schema: ENGINE_CHOICE_SCHEMA, measured_at: new Date().toISOString(), machine: thisMachine(info.compute), model: { file: info.modelFile, sha256: info.modelSha256 }, figures, by_parallel: pickByParallel(figures) };
+    const { choice, kept } = mergeEngineChoice(readEngineChoice(), fresh);
+    const file = writeEngineChoice(choice);
+    const by = choice.by_parallel;
+    log(`engine choice: ${Object.keys(by).map((P) => `P=${P} ${by[P]}`).join(" · ")} · written to ${file}${kept.length ? ` (P=${kept.join(", ")} kept from the earlier bench)` : ""}`);
 }
 
 const only = new Set((process.env.BENCH_ONLY ?? "throughput,memory,reopen").split(","));

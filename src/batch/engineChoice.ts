@@ -51,6 +51,24 @@ export function pickByParallel(figures: EngineChoice["figures"]): Record<string,
     return out;
 }
 
+/**
+ * A bench narrowed to some P (BENCH_P=1) adds to the choice instead of replacing it: figures of the
+ * same machine and GGUF at other P are kept, the ones measured again are replaced, and the pick is
+ * made again. A choice from another machine or model is dropped.
+ */
+export function mergeEngineChoice(prev: EngineChoice | null, next: EngineChoice): { choice: EngineChoice; kept: string[] } {
+    if (!prev || !sameMachine(prev.machine, next.machine) || prev.model?.sha256 !== next.model.sha256) return { choice: next, kept: [] };
+    const kept = Object.keys(prev.figures?.["node-llama-cpp"] ?? {}).filter((P) => next.figures["node-llama-cpp"][P] === undefined && prev.figures.server?.[P] !== undefined);
+    const figures: EngineChoice["figures"] = { "node-llama-cpp": { ...next.figures["node-llama-cpp"] }, server: { ...next.figures.server } };
+    for (const P of kept) {
+        figures["node-llama-cpp"][P] = prev.figures["node-llama-cpp"][P]!;
+        figures.server[P] = prev.figures.server[P]!;
+    }
+    const numeric = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort((a, b) => Number(a[0]) - Number(b[0])));
+    const sorted = { "node-llama-cpp": numeric(figures["node-llama-cpp"]), server: numeric(figures.server) };
+    return { choice: { ...next, figures: sorted, by_parallel: pickByParallel(sorted) }, kept: kept.sort((a, b) => Number(a) - Number(b)) };
+}
+
 /** Written atomically: a bench stopped half-way leaves the previous choice. */
 export function writeEngineChoice(choice: EngineChoice, dir = configDir()): string {
     const file = join(dir, ENGINE_CHOICE_FILE);
