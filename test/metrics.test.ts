@@ -117,6 +117,16 @@ describe("metrics", () => {
         expect(table.split("\n")[0]!.match(/Δ\(/g)).toHaveLength(1);
     });
 
+    it("fits a two-turn report, with the demo set's longest task name, in 80 columns", () => {
+        const os = outcomes(40, 5).map((o, i) => ({ ...o, task: ["demo-commonsense", "demo-code", "demo-logic", "demo-math"][i % 4]! }));
+        const lines = formatReport(computeMetrics(os, 2)).split("\n").filter((l) => l.length > 0);
+        expect(lines.length).toBeGreaterThanOrEqual(12); // 2 tables: header, 4 tasks and overall each
+        expect(lines.filter((l) => l.startsWith("demo-commonsense"))).toHaveLength(2);
+        for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(80);
+        // The last turn's interval is still printed, in the intervals table.
+        expect(lines.find((l) => l.startsWith("95% CI"))).toMatch(/Acc@t1\s+Acc@t2$/);
+    });
+
     it("shows Δ(t1,t2) and Δ(t1,tN) side by side past two turns", () => {
         const os: ItemOutcome[] = [
             { itemId: "a", task: "x", t1: false, chains: [[false, false, true]] },
@@ -127,7 +137,7 @@ describe("metrics", () => {
         expect([r.overall.delta12, r.overall.deltaLast]).toEqual([0.5, 1]);
         const lines = formatReport(r).split("\n");
         expect(lines[0]).toMatch(/Acc@t3\s+Δ\(t1,t2\)\s+Δ\(t1,t3\)\s+c→i/);
-        expect(lines.find((l) => l.startsWith("overall"))).toMatch(/^overall\s+2\s+2\s+0\.0\s+50\.0\s+100\.0\s+\+50\.0\s+\+100\.0\s+0\s+2\s/);
+        expect(lines.find((l) => l.startsWith("overall"))).toMatch(/^overall\s+2\s+2\s+0\.0\s+50\.0\s+100\.0\s+\+50\.0\s+\+100\.0\s+0\s+2$/);
     });
 
     it("has no gain to show for a one-turn run", () => {
